@@ -1,0 +1,390 @@
+//! The front end: YAML text to typed Kubernetes objects plus diagnostics.
+//!
+//! Decoding never fails as a whole. A document that cannot be read, or an
+//! object with a field of the wrong type, yields a located diagnostic and the
+//! rest of the manifest is still decoded.
+
+use crate::diag::{Diagnostic, ErrorType, Severity};
+use crate::model::{Object, Origin, Resource, Unsimulated};
+use crate::yaml::{self, Node, Value};
+use serde::de::DeserializeOwned;
+
+/// Everything read from one manifest text.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Manifest {
+    /// Objects of simulated kinds, in source order.
+    pub objects: Vec<Object>,
+    /// Objects of kinds kubeplay does not simulate, in source order.
+    pub unsimulated: Vec<Unsimulated>,
+    /// Every problem found, in source order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// API versions Kubernetes 1.35 no longer serves, with the release that removed them.
+const REMOVED: &[(&str, &str, &str)] = &[
+    ("extensions/v1beta1", "Ingress", "1.22"),
+    ("networking.k8s.io/v1beta1", "Ingress", "1.22"),
+    ("networking.k8s.io/v1beta1", "IngressClass", "1.22"),
+    ("extensions/v1beta1", "Deployment", "1.16"),
+    ("extensions/v1beta1", "DaemonSet", "1.16"),
+    ("extensions/v1beta1", "ReplicaSet", "1.16"),
+    ("apps/v1beta1", "Deployment", "1.16"),
+    ("apps/v1beta1", "StatefulSet", "1.16"),
+    ("apps/v1beta2", "Deployment", "1.16"),
+    ("apps/v1beta2", "StatefulSet", "1.16"),
+    ("apps/v1beta2", "DaemonSet", "1.16"),
+    ("apps/v1beta2", "ReplicaSet", "1.16"),
+    ("discovery.k8s.io/v1beta1", "EndpointSlice", "1.25"),
+];
+
+/// Reads a manifest: multi-document YAML or JSON, `v1 List` and typed lists.
+pub fn load(text: &str) -> Manifest {
+    let (docs, mut diagnostics) = yaml::parse_stream(text);
+    let mut m = Manifest::default();
+    for (index, doc) in docs.iter().enumerate() {
+        decode_document(index, &doc.root, &mut m);
+    }
+    m.diagnostics.append(&mut diagnostics);
+    m.diagnostics.sort_by_key(|d| d.span.start);
+    m
+}
+
+fn decode_document(index: usize, root: &Node, m: &mut Manifest) {
+    match &root.value {
+        Value::Null => {}
+        Value::Map(_) => {
+            let kind = root.get("kind").and_then(Node::as_str).unwrap_or("");
+            let items = root.get("items");
+            if kind.ends_with("List") && items.is_some_and(|i| matches!(i.value, Value::Seq(_)) ) {
+                decode_list(index, root, kind, m);
+            } else if kind == "List" && items.is_some_and(|i| i.value == Value::Null) {
+                // An empty `kind: List` (`items: null`), as kubectl prints when nothing matched.
+            } else {
+                decode_object(index, String::new(), root, None, m);
+            }
+        }
+        _ => m.diagnostics.push(Diagnostic::new(
+            Severity::Error,
+            ErrorType::Invalid,
+            "",
+            "a Kubernetes object must be a mapping with apiVersion and kind",
+            root.span,
+        )),
+    }
+}
+
+fn decode_list(index: usize, root: &Node, kind: &str, m: &mut Manifest) {
+    // Typed lists (`ServiceList`) from the API server omit each item's
+    // apiVersion and kind; they follow from the list's.
+    let item_kind = kind.strip_suffix("List").filter(|k| !k.is_empty());
+    let api_version = root.get("apiVersion").and_then(Node::as_str);
+    let implied = item_kind.zip(api_version);
+    if let Some(Value::Seq(items)) = root.get("items").map(|n| &n.value) {
+        for (i, item) in items.iter().enumerate() {
+            decode_object(index, format!("items[{i}]"), item, implied, m);
+        }
+    }
+}
+
+fn decode_object(
+    document: usize,
+    prefix: String,
+    node: &Node,
+    implied: Option<(&str, &str)>,
+    m: &mut Manifest,
+) {
+    let at = |p: &str| join(&prefix, p);
+    if !matches!(node.value, Value::Map(_)) {
+        m.diagnostics.push(Diagnostic::new(
+            Severity::Error,
+            ErrorType::Invalid,
+            prefix.clone(),
+            "a Kubernetes object must be a mapping with apiVersion and kind",
+            node.span,
+        ));
+        return;
+    }
+    let written_kind = node.get("kind").and_then(Node::as_str);
+    let written_version = node.get("apiVersion").and_then(Node::as_str);
+    let (api_version, kind) = match (written_version, written_kind, implied) {
+        (Some(v), Some(k), _) => (v.to_owned(), k.to_owned()),
+        (None, None, Some((k, v))) => (v.to_owned(), k.to_owned()),
+        (None, None, None) => {
+            m.diagnostics.push(Diagnostic::new(
+                Severity::Info,
+                ErrorType::NotSimulated,
+                prefix.clone(),
+                "object has no apiVersion and kind; it is not simulated",
+                node.span,
+            ));
+            return;
+        }
+        (None, Some(_), _) => {
+            m.diagnostics.push(Diagnostic::new(
+                Severity::Error,
+                ErrorType::Required,
+                at("apiVersion"),
+                "Required value: apiVersion must be set",
+                node.span,
+            ));
+            return;
+        }
+        (Some(_), None, _) => {
+            m.diagnostics.push(Diagnostic::new(
+                Severity::Error,
+                ErrorType::Required,
+                at("kind"),
+                "Required value: kind must be set",
+                node.span,
+            ));
+            return;
+        }
+    };
+    let mut json = node.to_json();
+    if let serde_json::Value::Object(map) = &mut json {
+        map.insert("apiVersion".into(), api_version.clone().into());
+        map.insert("kind".into(), kind.clone().into());
+    }
+    let origin = Origin {
+        document,
+        prefix: prefix.clone(),
+        span: node.span,
+        node: node.clone(),
+    };
+    let decoded = match (api_version.as_str(), kind.as_str()) {
+        ("v1", "Service") => typed(json, node, &prefix, m).map(Resource::Service),
+        ("v1", "Pod") => typed(json, node, &prefix, m).map(Resource::Pod),
+        ("v1", "Node") => typed(json, node, &prefix, m).map(Resource::Node),
+        ("v1", "Namespace") => typed(json, node, &prefix, m).map(Resource::Namespace),
+        ("v1", "Endpoints") => typed(json, node, &prefix, m).map(Resource::Endpoints),
+        ("apps/v1", "Deployment") => typed(json, node, &prefix, m).map(Resource::Deployment),
+        ("apps/v1", "ReplicaSet") => typed(json, node, &prefix, m).map(Resource::ReplicaSet),
+        ("apps/v1", "StatefulSet") => typed(json, node, &prefix, m).map(Resource::StatefulSet),
+        ("apps/v1", "DaemonSet") => typed(json, node, &prefix, m).map(Resource::DaemonSet),
+        ("discovery.k8s.io/v1", "EndpointSlice") => {
+            typed(json, node, &prefix, m).map(Resource::EndpointSlice)
+        }
+        ("networking.k8s.io/v1", "Ingress") => typed(json, node, &prefix, m).map(Resource::Ingress),
+        ("networking.k8s.io/v1", "IngressClass") => {
+            typed(json, node, &prefix, m).map(Resource::IngressClass)
+        }
+        ("networking.k8s.io/v1", "ServiceCIDR") => {
+            typed(json, node, &prefix, m).map(Resource::ServiceCidr)
+        }
+        ("kubeproxy.config.k8s.io/v1alpha1", "KubeProxyConfiguration") => {
+            typed(json, node, &prefix, m).map(Resource::KubeProxyConfiguration)
+        }
+        (v, k) => {
+            let span = node.get("kind").map_or(node.span, |n| n.span);
+            let (severity, message) = match REMOVED.iter().find(|r| r.0 == v && r.1 == k) {
+                Some((_, _, release)) => (
+                    Severity::Warning,
+                    format!(
+                        "{k} in {v} is no longer served since Kubernetes {release}; it is not simulated"
+                    ),
+                ),
+                None => (Severity::Info, format!("kind {k} ({v}) is not simulated")),
+            };
+            m.diagnostics.push(Diagnostic::new(
+                severity,
+                ErrorType::NotSimulated,
+                at("kind"),
+                message,
+                span,
+            ));
+            let meta = node.get("metadata");
+            let field = |f: &str| {
+                meta.and_then(|md| md.get(f))
+                    .and_then(Node::as_str)
+                    .unwrap_or("")
+                    .to_owned()
+            };
+            m.unsimulated.push(Unsimulated {
+                api_version: v.to_owned(),
+                kind: k.to_owned(),
+                name: field("name"),
+                namespace: field("namespace"),
+                span: node.span,
+            });
+            return;
+        }
+    };
+    if let Some(resource) = decoded {
+        m.objects.push(Object { resource, origin });
+    }
+}
+
+/// Decodes one object into its k8s-openapi type. A field of the wrong type is
+/// reported at that field, with its Kubernetes path.
+fn typed<T: DeserializeOwned>(
+    json: serde_json::Value,
+    node: &Node,
+    prefix: &str,
+    m: &mut Manifest,
+) -> Option<T> {
+    match serde_path_to_error::deserialize::<_, T>(json) {
+        Ok(v) => Some(v),
+        Err(err) => {
+            let path = field_path(err.path());
+            let span = node.locate(&path);
+            let found = value_text(node, &path);
+            let detail = clean_serde_message(&err.inner().to_string());
+            m.diagnostics.push(Diagnostic::new(
+                Severity::Error,
+                ErrorType::Invalid,
+                join(prefix, &path),
+                match found {
+                    Some(v) => format!("Invalid value: {v}: {detail}"),
+                    None => format!("Invalid value: {detail}"),
+                },
+                span,
+            ));
+            None
+        }
+    }
+}
+
+/// Renders serde_path_to_error's path in Kubernetes' form (`spec.ports[0].port`).
+fn field_path(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for seg in path.iter() {
+        match seg {
+            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                if key.contains(['.', '/']) {
+                    out.push_str(&format!("[{key}]"));
+                } else {
+                    if !out.is_empty() {
+                        out.push('.');
+                    }
+                    out.push_str(key);
+                }
+            }
+            Segment::Unknown => {}
+        }
+    }
+    out
+}
+
+/// The value at `path`, printed as the API server prints an invalid value.
+fn value_text(node: &Node, path: &str) -> Option<String> {
+    let mut n = node;
+    for step in yaml::parse_path(path) {
+        n = match step {
+            yaml::Step::Key(k) => n.get(k)?,
+            yaml::Step::Index(i) => match &n.value {
+                Value::Seq(items) => items.get(i)?,
+                _ => return None,
+            },
+        };
+    }
+    Some(match &n.value {
+        Value::Str(s) => go_quote(s),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => f.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Null => "null".to_owned(),
+        Value::Seq(_) | Value::Map(_) => serde_json::to_string(&n.to_json()).ok()?,
+    })
+}
+
+/// Quotes a string as Go's `%q` does for printable text.
+pub fn go_quote(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| format!("\"{s}\""))
+}
+
+fn clean_serde_message(msg: &str) -> String {
+    // serde speaks of Rust types; say what Kubernetes expects instead.
+    let msg = msg
+        .replace("expected i32", "expected an integer")
+        .replace("expected i64", "expected an integer")
+        .replace("expected u32", "expected an integer")
+        .replace("expected f64", "expected a number");
+    match msg.find(" at line ") {
+        Some(i) => msg[..i].to_owned(),
+        None => msg,
+    }
+}
+
+fn join(prefix: &str, path: &str) -> String {
+    match (prefix.is_empty(), path.is_empty()) {
+        (true, _) => path.to_owned(),
+        (false, true) => prefix.to_owned(),
+        (false, false) if path.starts_with('[') => format!("{prefix}{path}"),
+        (false, false) => format!("{prefix}.{path}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Pos;
+
+    fn kinds(m: &Manifest) -> Vec<String> {
+        m.objects
+            .iter()
+            .map(|o| format!("{}/{}", o.kind(), o.name()))
+            .collect()
+    }
+
+    #[test]
+    fn the_default_example_loads_cleanly() {
+        let m = load(crate::examples::DEFAULT);
+        assert_eq!(m.diagnostics, []);
+        assert_eq!(
+            kinds(&m),
+            [
+                "Node/node-1",
+                "Node/node-2",
+                "Node/node-3",
+                "Deployment/web",
+                "Deployment/api",
+                "Deployment/cache",
+                "Service/api",
+                "Service/web-np",
+                "Service/web",
+                "Service/payments"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_bad_field_is_reported_at_its_line_and_column() {
+        let text = "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\nspec:\n  ports:\n  - port: \"80x\"\n";
+        let m = load(text);
+        assert_eq!(m.objects.len(), 0);
+        assert_eq!(m.diagnostics.len(), 1, "{:?}", m.diagnostics);
+        let d = &m.diagnostics[0];
+        assert_eq!(d.path, "spec.ports[0].port");
+        assert_eq!(d.span.start, Pos::new(7, 11));
+        assert!(d.message.starts_with("Invalid value: \"80x\""), "{}", d.message);
+    }
+
+    #[test]
+    fn other_kinds_are_information_not_errors() {
+        let m = load("apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: r\n");
+        assert_eq!(m.diagnostics.len(), 1);
+        assert_eq!(m.diagnostics[0].severity, Severity::Info);
+        assert_eq!(m.diagnostics[0].message, "kind Role (rbac.authorization.k8s.io/v1) is not simulated");
+        assert_eq!(m.unsimulated.len(), 1);
+    }
+
+    #[test]
+    fn typed_lists_imply_the_kind_of_their_items() {
+        let text = "apiVersion: v1\nkind: ServiceList\nitems:\n- metadata:\n    name: a\n- metadata:\n    name: b\n";
+        let m = load(text);
+        assert_eq!(m.diagnostics, []);
+        assert_eq!(kinds(&m), ["Service/a", "Service/b"]);
+        assert_eq!(m.objects[1].origin.prefix, "items[1]");
+    }
+
+    #[test]
+    fn an_error_in_a_list_item_names_the_item() {
+        let text = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: p\n  spec:\n    containers: 3\n";
+        let m = load(text);
+        assert_eq!(m.diagnostics.len(), 1);
+        assert_eq!(m.diagnostics[0].path, "items[0].spec.containers");
+        assert_eq!(m.diagnostics[0].span.start, Pos::new(9, 17));
+    }
+}

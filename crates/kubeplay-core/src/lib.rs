@@ -1,0 +1,17 @@
+//! kubeplay's core: reads Kubernetes manifests and models the cluster they
+//! describe, the way the API server, the controllers, kube-proxy and CoreDNS
+//! would.
+//!
+//! **Architecture Invariant:** this crate does no IO, reads no clock and uses
+//! no ambient randomness, and it depends on no browser crate. Time and seeds
+//! are arguments. Reading never fails: every entry point returns what it could
+//! build plus diagnostics.
+
+pub mod decode;
+pub mod diag;
+pub mod examples;
+pub mod model;
+pub mod yaml;
+
+pub use decode::{Manifest, load};
+pub use diag::{Diagnostic, ErrorType, Pos, Severity, Span};

@@ -1,0 +1,3 @@
+//! Workspace tests: one binary, one module per area (ripgrep's layout).
+
+mod corpus;
