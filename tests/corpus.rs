@@ -18,17 +18,30 @@ fn every_corpus_file_loads_without_errors() {
                 .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
         })
         .collect();
-    assert!(files.len() >= 100, "expected the whole corpus in {}, found {} files", dir.display(), files.len());
+    assert!(
+        files.len() >= 100,
+        "expected the whole corpus in {}, found {} files",
+        dir.display(),
+        files.len()
+    );
     let mut failures = Vec::new();
     let mut objects = 0;
     for path in &files {
         let text = std::fs::read_to_string(path).expect("corpus files are UTF-8");
         let m = kubeplay_core::load(&text);
         objects += m.objects.len();
-        for d in m.diagnostics.iter().filter(|d| d.severity == Severity::Error) {
+        for d in m
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+        {
             failures.push(format!("{}:{d}", path.display()));
         }
     }
     eprintln!("corpus: {} files, {objects} simulated objects", files.len());
-    assert!(failures.is_empty(), "spurious errors:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "spurious errors:\n{}",
+        failures.join("\n")
+    );
 }

@@ -55,7 +55,7 @@ fn decode_document(index: usize, root: &Node, m: &mut Manifest) {
         Value::Map(_) => {
             let kind = root.get("kind").and_then(Node::as_str).unwrap_or("");
             let items = root.get("items");
-            if kind.ends_with("List") && items.is_some_and(|i| matches!(i.value, Value::Seq(_)) ) {
+            if kind.ends_with("List") && items.is_some_and(|i| matches!(i.value, Value::Seq(_))) {
                 decode_list(index, root, kind, m);
             } else if kind == "List" && items.is_some_and(|i| i.value == Value::Null) {
                 // An empty `kind: List` (`items: null`), as kubectl prints when nothing matched.
@@ -358,15 +358,23 @@ mod tests {
         let d = &m.diagnostics[0];
         assert_eq!(d.path, "spec.ports[0].port");
         assert_eq!(d.span.start, Pos::new(7, 11));
-        assert!(d.message.starts_with("Invalid value: \"80x\""), "{}", d.message);
+        assert!(
+            d.message.starts_with("Invalid value: \"80x\""),
+            "{}",
+            d.message
+        );
     }
 
     #[test]
     fn other_kinds_are_information_not_errors() {
-        let m = load("apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: r\n");
+        let m =
+            load("apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: r\n");
         assert_eq!(m.diagnostics.len(), 1);
         assert_eq!(m.diagnostics[0].severity, Severity::Info);
-        assert_eq!(m.diagnostics[0].message, "kind Role (rbac.authorization.k8s.io/v1) is not simulated");
+        assert_eq!(
+            m.diagnostics[0].message,
+            "kind Role (rbac.authorization.k8s.io/v1) is not simulated"
+        );
         assert_eq!(m.unsimulated.len(), 1);
     }
 

@@ -183,16 +183,16 @@ pub fn parse_stream(text: &str) -> (Vec<Document>, Vec<Diagnostic>) {
             Ok(()) => break,
             Err(err) => {
                 let local_line = err.marker().line();
-                if repairs < 64 {
-                    if let Some(fixed) = indent_closing_bracket(&rest, local_line) {
-                        // Go's YAML reader (and so kubectl) accepts a closing
-                        // flow bracket at its parent's indentation; saphyr does
-                        // not. Indent the bracket and read the chunk again.
-                        repairs += 1;
-                        docs.truncate(before);
-                        rest = std::borrow::Cow::Owned(fixed);
-                        continue;
-                    }
+                if repairs < 64
+                    && let Some(fixed) = indent_closing_bracket(&rest, local_line)
+                {
+                    // Go's YAML reader (and so kubectl) accepts a closing
+                    // flow bracket at its parent's indentation; saphyr does
+                    // not. Indent the bracket and read the chunk again.
+                    repairs += 1;
+                    docs.truncate(before);
+                    rest = std::borrow::Cow::Owned(fixed);
+                    continue;
                 }
                 let pos = marker_pos(err.marker(), offset_line);
                 diags.push(Diagnostic::new(
@@ -264,10 +264,7 @@ fn is_document_marker(line: &str) -> bool {
 }
 
 fn marker_pos(m: &saphyr_parser::Marker, offset_line: u32) -> Pos {
-    Pos::new(
-        (m.line() as u32).max(1) + offset_line,
-        m.col() as u32 + 1,
-    )
+    Pos::new((m.line() as u32).max(1) + offset_line, m.col() as u32 + 1)
 }
 
 /// What the builder is in the middle of.
@@ -385,7 +382,9 @@ fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<&str>) -> Value {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
         "true" | "True" | "TRUE" => return Value::Bool(true),
         "false" | "False" | "FALSE" => return Value::Bool(false),
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return Value::Float(f64::INFINITY),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return Value::Float(f64::INFINITY);
+        }
         "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
         ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
         _ => {}
@@ -393,10 +392,10 @@ fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<&str>) -> Value {
     if let Some(v) = parse_int(text) {
         return Value::Int(v);
     }
-    if is_float(text) {
-        if let Ok(f) = text.parse::<f64>() {
-            return Value::Float(f);
-        }
+    if is_float(text)
+        && let Ok(f) = text.parse::<f64>()
+    {
+        return Value::Float(f);
     }
     Value::Str(text.to_owned())
 }
@@ -461,7 +460,10 @@ mod tests {
         assert_eq!(n.get("d").map(|n| &n.value), Some(&Value::Float(1.5)));
         assert_eq!(n.get("e").map(|n| &n.value), Some(&Value::Null));
         assert_eq!(n.get("f").map(|n| &n.value), Some(&Value::Bool(true)));
-        assert_eq!(n.get("g").map(|n| &n.value), Some(&Value::Str("80x".into())));
+        assert_eq!(
+            n.get("g").map(|n| &n.value),
+            Some(&Value::Str("80x".into()))
+        );
         assert_eq!(n.get("h").map(|n| &n.value), Some(&Value::Float(1000.0)));
     }
 
@@ -477,7 +479,10 @@ mod tests {
     #[test]
     fn anchors_and_aliases_are_expanded() {
         let n = one("a: &x {k: v}\nb: *x\n");
-        assert_eq!(n.get("b").and_then(|b| b.get("k")).and_then(Node::as_str), Some("v"));
+        assert_eq!(
+            n.get("b").and_then(|b| b.get("k")).and_then(Node::as_str),
+            Some("v")
+        );
     }
 
     #[test]
@@ -496,7 +501,10 @@ mod tests {
             .collect();
         assert_eq!(keys, ["a", "c"]);
         // The document after the error keeps its true line numbers.
-        let c = docs.last().and_then(|d| d.root.get("c")).map(|n| n.span.start);
+        let c = docs
+            .last()
+            .and_then(|d| d.root.get("c"))
+            .map(|n| n.span.start);
         assert_eq!(c, Some(Pos::new(5, 4)));
     }
 
@@ -505,7 +513,10 @@ mod tests {
         // As in the Kubernetes docs' pod-with-graceful-termination example;
         // Go's YAML reader accepts it.
         let n = one("spec:\n  command: [\n    \"sh\", \"-c\"\n  ]\n  other: 1\n");
-        let cmd = n.get("spec").and_then(|s| s.get("command")).map(|c| c.to_json());
+        let cmd = n
+            .get("spec")
+            .and_then(|s| s.get("command"))
+            .map(|c| c.to_json());
         assert_eq!(cmd, Some(serde_json::json!(["sh", "-c"])));
         assert_eq!(n.locate("spec.other").start, Pos::new(5, 10));
     }
@@ -514,12 +525,24 @@ mod tests {
     fn paths_parse_into_steps() {
         assert_eq!(
             parse_path("spec.ports[0].port"),
-            vec![Step::Key("spec"), Step::Key("ports"), Step::Index(0), Step::Key("port")]
+            vec![
+                Step::Key("spec"),
+                Step::Key("ports"),
+                Step::Index(0),
+                Step::Key("port")
+            ]
         );
         assert_eq!(
             parse_path("metadata.annotations[example.com/x]"),
-            vec![Step::Key("metadata"), Step::Key("annotations"), Step::Key("example.com/x")]
+            vec![
+                Step::Key("metadata"),
+                Step::Key("annotations"),
+                Step::Key("example.com/x")
+            ]
         );
-        assert_eq!(parse_path("items[2]"), vec![Step::Key("items"), Step::Index(2)]);
+        assert_eq!(
+            parse_path("items[2]"),
+            vec![Step::Key("items"), Step::Index(2)]
+        );
     }
 }

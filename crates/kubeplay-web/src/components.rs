@@ -1,0 +1,4 @@
+//! The app's components, one module each.
+
+pub mod diagnostics;
+pub mod object_list;

@@ -1,0 +1,19 @@
+//! The kubeplay playground: a yew app around the pure core.
+//!
+//! **Architecture Invariant:** this is the only crate that knows the DOM, the
+//! URL, browser storage and the frame clock. It turns user input into core
+//! calls and core output into DOM; it holds no Kubernetes rules itself.
+
+pub mod app;
+pub mod components;
+
+/// Mounts the app on the page's `<main id="app">`, or on `<body>` when absent.
+pub fn start() {
+    let root = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("app"));
+    match root {
+        Some(root) => yew::Renderer::<app::App>::with_root(root).render(),
+        None => yew::Renderer::<app::App>::new().render(),
+    };
+}

@@ -1,0 +1,96 @@
+// Helpers for the end-to-end tests: a static server for the built site and a
+// headless Debian Chromium driven by playwright-core. Page helpers are named by
+// what a user does (openPlayground, seeService), as in leptos' e2e tests.
+import { createServer } from "node:http";
+import { readFile, mkdir, mkdtemp } from "node:fs/promises";
+import { extname, join, normalize, resolve } from "node:path";
+import { tmpdir } from "node:os";
+import { chromium } from "playwright-core";
+
+const MIME = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".wasm": "application/wasm",
+  ".json": "application/json",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".ico": "image/x-icon",
+};
+
+export const DIST = resolve(process.env.KUBEPLAY_DIST ?? "../dist");
+export const ARTIFACTS = resolve(process.env.KUBEPLAY_ARTIFACTS ?? "../target/e2e-artifacts");
+
+/** Serves `root` on 127.0.0.1 at a free port; resolves to { url, close }. */
+export async function serveStatic(root = DIST) {
+  const server = createServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
+    let file = normalize(join(root, path));
+    if (!file.startsWith(root)) {
+      res.writeHead(403).end();
+      return;
+    }
+    if (path.endsWith("/")) file = join(file, "index.html");
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { "content-type": MIME[extname(file)] ?? "application/octet-stream" });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end("not found");
+    }
+  });
+  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+  const { port } = server.address();
+  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((ok) => server.close(ok)) };
+}
+
+/** Starts Debian's Chromium headless, with the flags this sandbox needs. */
+export async function launchBrowser() {
+  const userDataDir = await mkdtemp(join(tmpdir(), "kubeplay-chromium-"));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  return context;
+}
+
+/**
+ * Opens the playground in a new page and records every console error and
+ * uncaught exception in `page.problems`, so a test can fail on any of them.
+ */
+export async function openPlayground(context, url) {
+  const page = await context.newPage();
+  page.problems = [];
+  page.on("console", (msg) => {
+    if (msg.type() === "error") page.problems.push(`console: ${msg.text()}`);
+  });
+  page.on("pageerror", (err) => page.problems.push(`exception: ${err.message}`));
+  page.on("requestfailed", (req) => page.problems.push(`request failed: ${req.url()}`));
+  await page.goto(url);
+  await page.waitForSelector("[data-kind]", { timeout: 15000 });
+  return page;
+}
+
+/** The `data-type` of every rendered Service, sorted. */
+export async function serviceTypes(page) {
+  const types = await page.$$eval("[data-kind=Service]", (els) => els.map((e) => e.dataset.type));
+  return types.sort();
+}
+
+/** Saves a full-page screenshot as a test artifact (never committed). */
+export async function screenshot(page, name) {
+  await mkdir(ARTIFACTS, { recursive: true });
+  const path = join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
