@@ -76,6 +76,9 @@ export async function openPlayground(context, url) {
   });
   page.on("pageerror", (err) => page.problems.push(`exception: ${err.message}`));
   page.on("requestfailed", (req) => page.problems.push(`request failed: ${req.url()}`));
+  page.on("response", (res) => {
+    if (res.status() >= 400) page.problems.push(`HTTP ${res.status()}: ${res.url()}`);
+  });
   await page.goto(url);
   await page.waitForSelector("[data-kind]", { timeout: 15000 });
   return page;
