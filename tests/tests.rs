@@ -1,3 +1,4 @@
 //! Workspace tests: one binary, one module per area (ripgrep's layout).
 
 mod corpus;
+mod fixtures;

@@ -1,23 +1,15 @@
 //! Reading `-f` arguments: files, directories (recursively) and `-` for stdin.
 
 use anyhow::{Context, Result};
-use std::ffi::OsString;
+use kubeplay_cli::Source;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-/// One input text and the name diagnostics use for it.
-pub struct Source {
-    /// The file's path as given, or `-` for stdin.
-    pub name: String,
-    /// The whole text.
-    pub text: String,
-}
-
-/// Reads every input in command-line order; directories contribute their
-/// `.yaml`, `.yml` and `.json` files in sorted order.
-pub fn read_all(args: &[OsString]) -> Result<Vec<Source>> {
+/// Reads one `-f` argument; a directory contributes its `.yaml`, `.yml` and
+/// `.json` files in sorted order.
+pub fn read(arg: &str) -> Result<Vec<Source>> {
     let mut out = Vec::new();
-    for arg in args {
+    {
         if arg == "-" {
             let mut text = String::new();
             std::io::stdin()
@@ -27,7 +19,7 @@ pub fn read_all(args: &[OsString]) -> Result<Vec<Source>> {
                 name: "-".into(),
                 text,
             });
-            continue;
+            return Ok(out);
         }
         let path = PathBuf::from(arg);
         if path.is_dir() {

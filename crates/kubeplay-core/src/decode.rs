@@ -188,7 +188,7 @@ fn decode_object(
             m.diagnostics.push(Diagnostic::new(
                 severity,
                 ErrorType::NotSimulated,
-                at("kind"),
+                prefix.clone(),
                 message,
                 span,
             ));
@@ -294,17 +294,36 @@ pub fn go_quote(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| format!("\"{s}\""))
 }
 
+/// Says what Kubernetes expects instead of what serde found in Rust terms:
+/// `invalid type: string "80x", expected i32` becomes `must be an integer`.
 fn clean_serde_message(msg: &str) -> String {
-    // serde speaks of Rust types; say what Kubernetes expects instead.
-    let msg = msg
-        .replace("expected i32", "expected an integer")
-        .replace("expected i64", "expected an integer")
-        .replace("expected u32", "expected an integer")
-        .replace("expected f64", "expected a number");
-    match msg.find(" at line ") {
-        Some(i) => msg[..i].to_owned(),
+    let msg = match msg.find(" at line ") {
+        Some(i) => &msg[..i],
         None => msg,
-    }
+    };
+    let Some(expected) = msg
+        .strip_prefix("invalid type: ")
+        .or_else(|| msg.strip_prefix("invalid value: "))
+        .and_then(|rest| rest.rsplit_once(", expected ").map(|(_, e)| e))
+    else {
+        return msg.to_owned();
+    };
+    let what = match expected {
+        "i32" | "i64" | "u32" | "u16" | "an integer" => "an integer",
+        "f64" | "a number" => "a number",
+        "a boolean" => "a boolean (true or false)",
+        "a string" => "a string",
+        "a sequence" => "a list",
+        e if e.starts_with("a map")
+            || e.starts_with("struct ")
+            || e.starts_with("a JSON object") =>
+        {
+            "an object (a mapping of fields)"
+        }
+        e if e.contains("int or string") || e.contains("IntOrString") => "an integer or a string",
+        e => e,
+    };
+    format!("must be {what}")
 }
 
 fn join(prefix: &str, path: &str) -> String {

@@ -164,3 +164,95 @@ impl fmt::Display for Diagnostic {
         f.write_str(&self.message)
     }
 }
+
+/// A field error as Kubernetes' validation builds it (`field.Error`): a path,
+/// a type, the bad value (already printed the API server's way) and a detail.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    /// The API server's error type.
+    pub error_type: ErrorType,
+    /// The field path, `spec.ports[0].port`.
+    pub path: String,
+    /// The offending value as the API server prints it: a string Go-quoted
+    /// (`"abc"`), a number bare, a struct as JSON. `None` for error types
+    /// that print no value (Required, Forbidden, TooLong, TooMany).
+    pub value: Option<String>,
+    /// The detail after the value, possibly empty.
+    pub detail: String,
+}
+
+impl FieldError {
+    /// `Required value: detail`.
+    pub fn required(path: impl Into<String>, detail: impl Into<String>) -> FieldError {
+        FieldError::new(ErrorType::Required, path, None, detail)
+    }
+
+    /// `Forbidden: detail`.
+    pub fn forbidden(path: impl Into<String>, detail: impl Into<String>) -> FieldError {
+        FieldError::new(ErrorType::Forbidden, path, None, detail)
+    }
+
+    /// `Invalid value: "text": detail` for a string value.
+    pub fn invalid_str(
+        path: impl Into<String>,
+        value: &str,
+        detail: impl Into<String>,
+    ) -> FieldError {
+        FieldError::new(
+            ErrorType::Invalid,
+            path,
+            Some(crate::decode::go_quote(value)),
+            detail,
+        )
+    }
+
+    /// `Invalid value: 80: detail` for a number.
+    pub fn invalid_int(
+        path: impl Into<String>,
+        value: i64,
+        detail: impl Into<String>,
+    ) -> FieldError {
+        FieldError::new(ErrorType::Invalid, path, Some(value.to_string()), detail)
+    }
+
+    /// Makes a field error from its parts.
+    pub fn new(
+        error_type: ErrorType,
+        path: impl Into<String>,
+        value: Option<String>,
+        detail: impl Into<String>,
+    ) -> FieldError {
+        FieldError {
+            error_type,
+            path: path.into(),
+            value,
+            detail: detail.into(),
+        }
+    }
+
+    /// The message as the API server prints it after the path:
+    /// `Invalid value: 80: must be between 1 and 65535, inclusive`.
+    pub fn message(&self) -> String {
+        let word = match self.error_type {
+            ErrorType::Required => "Required value",
+            ErrorType::Invalid => "Invalid value",
+            ErrorType::Duplicate => "Duplicate value",
+            ErrorType::NotSupported => "Unsupported value",
+            ErrorType::Forbidden => "Forbidden",
+            ErrorType::TooLong => "Too long",
+            ErrorType::TooMany => "Too many",
+            ErrorType::SyntaxError => "Syntax error",
+            ErrorType::NotSimulated => "Not simulated",
+        };
+        let mut out = word.to_owned();
+        if let Some(v) = &self.value {
+            out.push_str(": ");
+            out.push_str(v);
+        }
+        if !self.detail.is_empty() {
+            out.push_str(": ");
+            out.push_str(&self.detail);
+        }
+        out
+    }
+}

@@ -7,11 +7,15 @@
 //! are arguments. Reading never fails: every entry point returns what it could
 //! build plus diagnostics.
 
+pub mod cluster;
 pub mod decode;
 pub mod diag;
 pub mod examples;
 pub mod model;
+pub mod net;
+pub mod validate;
 pub mod yaml;
 
+pub use cluster::{Analysis, Cluster, analyze};
 pub use decode::{Manifest, load};
-pub use diag::{Diagnostic, ErrorType, Pos, Severity, Span};
+pub use diag::{Diagnostic, ErrorType, FieldError, Pos, Severity, Span};

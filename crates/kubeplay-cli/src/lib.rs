@@ -1,0 +1,173 @@
+//! The `kubeplay` command line as a library: argument parsing and output
+//! formatting over the pure core. All IO goes through [`Host`], so the tests
+//! run every command in-process with fixed inputs and a fixed clock.
+//!
+//! Exit codes: 0 ok, 1 problems found (error-severity diagnostics), 2 usage error.
+
+use kubeplay_core::Diagnostic;
+use std::fmt::Write as _;
+
+/// What the command line needs from the outside world.
+pub trait Host {
+    /// Reads one `-f` argument: a file, a directory (recursively: its `.yaml`,
+    /// `.yml` and `.json` files in sorted order) or `-` for standard input.
+    fn read(&self, arg: &str) -> Result<Vec<Source>, String>;
+    /// Seconds since the Unix epoch, for `kubectl get`'s AGE column.
+    fn now(&self) -> i64;
+}
+
+/// One input text and the name diagnostics use for it.
+#[derive(Clone, Debug)]
+pub struct Source {
+    /// The file's path as given, or `-` for standard input.
+    pub name: String,
+    /// The whole text.
+    pub text: String,
+}
+
+/// What a command printed and its exit code.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Output {
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+    /// The exit code: 0, 1 or 2.
+    pub code: u8,
+}
+
+/// The usage text printed with `--help` and after a usage error.
+pub const USAGE: &str = "usage: kubeplay <command> -f FILE [-f FILE ...] [options]
+
+commands:
+  check  -f FILE [-o text|json]   report every problem, one located line each
+
+  -f FILE   a manifest file, a directory (read recursively) or - for stdin
+  -o FORMAT output format";
+
+/// Parsed common options.
+struct Options {
+    files: Vec<String>,
+    format: Option<String>,
+}
+
+/// Runs one command line (without the program name).
+pub fn run(args: &[String], host: &dyn Host) -> Output {
+    match dispatch(args, host) {
+        Ok(out) => out,
+        Err(msg) => Output {
+            stdout: String::new(),
+            stderr: format!("kubeplay: {msg}\n\n{USAGE}\n"),
+            code: 2,
+        },
+    }
+}
+
+fn dispatch(args: &[String], host: &dyn Host) -> Result<Output, String> {
+    use lexopt::prelude::*;
+    let mut parser = lexopt::Parser::from_args(args.iter().cloned());
+    let command = match parser.next().map_err(|e| e.to_string())? {
+        Some(Value(v)) => v.string().map_err(|e| e.to_string())?,
+        Some(Long("help") | Short('h')) => {
+            return Ok(Output {
+                stdout: format!("{USAGE}\n"),
+                ..Output::default()
+            });
+        }
+        Some(other) => return Err(other.unexpected().to_string()),
+        None => return Err("a command is required".into()),
+    };
+    let mut opts = Options {
+        files: Vec::new(),
+        format: None,
+    };
+    while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
+        match arg {
+            Short('f') | Long("filename") => opts.files.push(value(&mut parser)?),
+            Short('o') | Long("output") => opts.format = Some(value(&mut parser)?),
+            other => return Err(other.unexpected().to_string()),
+        }
+    }
+    match command.as_str() {
+        "check" => check(&opts, host),
+        other => Err(format!("unknown command {other:?}")),
+    }
+}
+
+fn value(parser: &mut lexopt::Parser) -> Result<String, String> {
+    use lexopt::ValueExt;
+    parser
+        .value()
+        .map_err(|e| e.to_string())?
+        .string()
+        .map_err(|e| e.to_string())
+}
+
+fn read_sources(opts: &Options, host: &dyn Host) -> Result<Vec<Source>, Output> {
+    let mut out = Vec::new();
+    for f in &opts.files {
+        match host.read(f) {
+            Ok(mut s) => out.append(&mut s),
+            Err(e) => {
+                return Err(Output {
+                    stdout: String::new(),
+                    stderr: format!("kubeplay: {e}\n"),
+                    code: 2,
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn check(opts: &Options, host: &dyn Host) -> Result<Output, String> {
+    if opts.files.is_empty() {
+        return Err("check needs at least one -f FILE".into());
+    }
+    let format = opts.format.as_deref().unwrap_or("text");
+    if format != "text" && format != "json" {
+        return Err(format!("unknown output format {format:?} (text or json)"));
+    }
+    let sources = match read_sources(opts, host) {
+        Ok(s) => s,
+        Err(out) => return Ok(out),
+    };
+    let mut found: Vec<(String, Diagnostic)> = Vec::new();
+    for source in &sources {
+        let analysis = kubeplay_core::analyze(&source.text);
+        found.extend(
+            analysis
+                .diagnostics
+                .into_iter()
+                .map(|d| (source.name.clone(), d)),
+        );
+    }
+    let mut stdout = String::new();
+    if format == "json" {
+        let list: Vec<serde_json::Value> = found
+            .iter()
+            .map(|(file, d)| {
+                serde_json::json!({
+                    "severity": d.severity.as_str(),
+                    "path": d.path,
+                    "type": d.error_type.as_str(),
+                    "message": d.message,
+                    "file": file,
+                    "line": d.span.start.line,
+                    "column": d.span.start.column,
+                })
+            })
+            .collect();
+        let _ = writeln!(stdout, "{}", serde_json::json!({ "diagnostics": list }));
+    } else {
+        for (file, d) in &found {
+            let _ = writeln!(stdout, "{file}:{d}");
+        }
+    }
+    let code = u8::from(found.iter().any(|(_, d)| d.is_error()));
+    Ok(Output {
+        stdout,
+        stderr: String::new(),
+        code,
+    })
+}
