@@ -1,4 +1,5 @@
 //! Workspace tests: one binary, one module per area (ripgrep's layout).
 
+mod cluster;
 mod corpus;
 mod fixtures;

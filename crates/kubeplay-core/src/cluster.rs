@@ -2,14 +2,18 @@
 //! plane would hold, as the API server (defaulting, allocation, validation)
 //! and the controllers (pods, EndpointSlices, load-balancer status) make it.
 
+use crate::alloc::Allocations;
 use crate::decode::Manifest;
 use crate::diag::{Diagnostic, FieldError, Severity};
 use crate::model::{KubeProxyConfiguration, Object, Origin, Resource};
 use crate::net::Cidr;
-use k8s_openapi::api::core::v1::{Node, NodeAddress, NodeSpec, NodeStatus, Pod, Service};
+use k8s_openapi::api::core::v1::{
+    LoadBalancerIngress, LoadBalancerStatus, Node, NodeAddress, NodeSpec, NodeStatus, Pod, Service,
+};
 use k8s_openapi::api::discovery::v1::EndpointSlice;
 use k8s_openapi::api::networking::v1::{Ingress, IngressClass};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use std::net::IpAddr;
 
 /// The default Service CIDR (kubeadm's).
 pub const DEFAULT_SERVICE_CIDR: &str = "10.96.0.0/12";
@@ -90,6 +94,8 @@ pub struct Cluster {
     pub service_cidr: Option<Cidr>,
     /// kube-proxy's configuration.
     pub proxy: ProxyConfig,
+    /// What the allocators handed out; pass it to the next build to keep it.
+    pub allocations: Allocations,
 }
 
 /// The result of reading and building a manifest: always both parts.
@@ -108,7 +114,7 @@ pub fn analyze(text: &str) -> Analysis {
     let manifest = crate::decode::load(text);
     let mut diagnostics = manifest.diagnostics.clone();
     let cluster = build(&manifest, &mut diagnostics);
-    diagnostics.sort_by(|a, b| a.span.start.cmp(&b.span.start));
+    diagnostics.sort_by_key(|d| d.span.start);
     Analysis {
         manifest,
         cluster,
@@ -119,32 +125,97 @@ pub fn analyze(text: &str) -> Analysis {
 /// Reports field errors of one object at their fields.
 fn report(errors: Vec<FieldError>, origin: &Origin, out: &mut Vec<Diagnostic>) {
     for e in errors {
-        let span = origin.locate(&e.path);
-        let path = if origin.prefix.is_empty() {
-            e.path.clone()
-        } else {
-            format!("{}.{}", origin.prefix, e.path)
-        };
-        out.push(Diagnostic::new(
-            Severity::Error,
-            e.error_type,
-            path,
-            e.message(),
-            span,
-        ));
+        out.push(located(&e, origin, Severity::Error));
     }
+}
+
+fn located(e: &FieldError, origin: &Origin, severity: Severity) -> Diagnostic {
+    // A clusterIPs error on a manifest that wrote only `clusterIP` points there.
+    let mut span = origin.locate(&e.path);
+    if e.path.starts_with("spec.clusterIPs")
+        && origin
+            .node
+            .get("spec")
+            .and_then(|s| s.get("clusterIPs"))
+            .is_none()
+    {
+        span = origin.locate("spec.clusterIP");
+    }
+    let path = if origin.prefix.is_empty() {
+        e.path.clone()
+    } else {
+        format!("{}.{}", origin.prefix, e.path)
+    };
+    Diagnostic::new(severity, e.error_type, path, e.message(), span)
+}
+
+/// A Service on its way through the build, with where it came from.
+struct Pending {
+    svc: Service,
+    origin: Option<Origin>,
+    /// Read from a live cluster (it has a uid, resourceVersion or
+    /// creationTimestamp): the API server already accepted its allocations.
+    persisted: bool,
+}
+
+impl Pending {
+    fn key(&self) -> String {
+        format!(
+            "{}/{}",
+            self.svc.metadata.namespace.as_deref().unwrap_or("default"),
+            self.svc.metadata.name.as_deref().unwrap_or("")
+        )
+    }
+
+    fn report(&self, e: FieldError, out: &mut Vec<Diagnostic>) {
+        if let Some(origin) = &self.origin {
+            // A dump's state is a fact about its cluster, not a mistake to flag.
+            let severity = if self.persisted {
+                Severity::Info
+            } else {
+                Severity::Error
+            };
+            out.push(located(&e, origin, severity));
+        }
+    }
+}
+
+fn is_persisted(meta: &ObjectMeta) -> bool {
+    meta.uid.is_some() || meta.resource_version.is_some() || meta.creation_timestamp.is_some()
 }
 
 /// Builds the cluster from decoded objects, adding the build's diagnostics.
 pub fn build(manifest: &Manifest, diagnostics: &mut Vec<Diagnostic>) -> Cluster {
+    build_with(manifest, &Allocations::default(), diagnostics)
+}
+
+/// Builds the cluster, re-using `previous` allocations where they still fit,
+/// so that an edit never renumbers objects it did not touch.
+pub fn build_with(
+    manifest: &Manifest,
+    previous: &Allocations,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Cluster {
+    let system = crate::decode::load(crate::examples::SYSTEM);
     let objects = &manifest.objects;
     let proxy = ProxyConfig::from_config(objects.iter().find_map(|o| match &o.resource {
         Resource::KubeProxyConfiguration(c) => Some(c),
         _ => None,
     }));
+    let service_cidr = objects
+        .iter()
+        .find_map(|o| match &o.resource {
+            Resource::ServiceCidr(c) => c
+                .spec
+                .as_ref()
+                .and_then(|s| s.cidrs.as_ref())
+                .and_then(|c| c.iter().find_map(|c| Cidr::parse(c))),
+            _ => None,
+        })
+        .or_else(|| Cidr::parse(DEFAULT_SERVICE_CIDR));
     let mut cluster = Cluster {
         proxy,
-        service_cidr: Cidr::parse(DEFAULT_SERVICE_CIDR),
+        service_cidr,
         ..Cluster::default()
     };
     cluster.nodes = collect(objects, |r| match r {
@@ -155,31 +226,449 @@ pub fn build(manifest: &Manifest, diagnostics: &mut Vec<Diagnostic>) -> Cluster 
         cluster.nodes = default_nodes();
         cluster.default_nodes = true;
     }
+    let mut pending: Vec<Pending> = Vec::new();
+    let mut workload_objects: Vec<Object> = Vec::new();
+    let mut legacy_endpoints = Vec::new();
     for o in objects {
         match &o.resource {
             Resource::Service(svc) => {
-                let svc = svc.clone();
-                report(crate::validate::service(&svc), &o.origin, diagnostics);
-                cluster.services.push(svc);
+                let mut svc = svc.clone();
+                svc.metadata.namespace = o.namespace().map(str::to_owned);
+                pending.push(Pending {
+                    persisted: is_persisted(&svc.metadata),
+                    svc,
+                    origin: Some(o.origin.clone()),
+                });
             }
             Resource::Deployment(d) => {
-                report(crate::validate::deployment(d), &o.origin, diagnostics)
+                report(crate::validate::deployment(d), &o.origin, diagnostics);
+                workload_objects.push(o.clone());
             }
             Resource::Ingress(ing) => {
                 report(crate::validate::ingress(ing), &o.origin, diagnostics);
-                cluster.ingresses.push(ing.clone());
+                let mut ing = ing.clone();
+                ing.metadata.namespace = o.namespace().map(str::to_owned);
+                cluster.ingresses.push(ing);
             }
             Resource::IngressClass(c) => cluster.ingress_classes.push(c.clone()),
-            Resource::Pod(p) => cluster.pods.push(p.clone()),
-            Resource::EndpointSlice(s) => cluster.endpoint_slices.push(s.clone()),
+            Resource::Pod(_)
+            | Resource::ReplicaSet(_)
+            | Resource::StatefulSet(_)
+            | Resource::DaemonSet(_) => {
+                workload_objects.push(o.clone());
+            }
+            Resource::EndpointSlice(s) => {
+                let mut s = s.clone();
+                s.metadata.namespace = o.namespace().map(str::to_owned);
+                cluster.endpoint_slices.push(s);
+            }
+            Resource::Endpoints(e) => {
+                let mut e = e.clone();
+                e.metadata.namespace = o.namespace().map(str::to_owned);
+                legacy_endpoints.push(e);
+            }
             _ => {}
         }
     }
+    add_system_objects(
+        &system,
+        &mut pending,
+        &mut workload_objects,
+        &cluster.nodes,
+        &mut cluster.endpoint_slices,
+    );
+    for p in &mut pending {
+        crate::defaults::service(&mut p.svc);
+    }
+    pending.sort_by_key(Pending::key);
+    let allocations = allocate(&mut pending, service_cidr, previous, diagnostics);
+    for p in &pending {
+        if let Some(origin) = &p.origin {
+            report(crate::validate::service(&p.svc), origin, diagnostics);
+        }
+    }
+    let node_infos = crate::workloads::node_infos(&cluster.nodes);
+    cluster.pods = crate::workloads::pods(&workload_objects, &node_infos, &previous.pod_ips);
+    cluster.services = pending.into_iter().map(|p| p.svc).collect();
+    let generated = crate::endpoints::generate(
+        &cluster.services,
+        &cluster.pods,
+        &cluster.nodes,
+        &legacy_endpoints,
+        &cluster.endpoint_slices,
+    );
+    cluster.endpoint_slices.extend(generated);
+    let mut allocations = allocations;
+    for p in &cluster.pods {
+        if let Some(ip) = crate::workloads::pod_ip(p) {
+            allocations.pod_ips.insert(
+                format!(
+                    "{}/{}",
+                    p.metadata.namespace.as_deref().unwrap_or("default"),
+                    p.metadata.name.as_deref().unwrap_or("")
+                ),
+                ip,
+            );
+        }
+    }
+    cluster.allocations = allocations;
     sort_by_key(&mut cluster.services, |s| &s.metadata);
     sort_by_key(&mut cluster.pods, |p| &p.metadata);
     sort_by_key(&mut cluster.endpoint_slices, |s| &s.metadata);
     sort_by_key(&mut cluster.ingresses, |i| &i.metadata);
     cluster
+}
+
+/// Adds the `kubernetes` Service (with its slice) and CoreDNS unless the
+/// manifest states them.
+fn add_system_objects(
+    system: &Manifest,
+    pending: &mut Vec<Pending>,
+    workloads: &mut Vec<Object>,
+    nodes: &[Node],
+    slices: &mut Vec<EndpointSlice>,
+) {
+    let has_service = |pending: &[Pending], ns: &str, name: &str| {
+        pending.iter().any(|p| {
+            p.svc.metadata.namespace.as_deref() == Some(ns)
+                && p.svc.metadata.name.as_deref() == Some(name)
+        })
+    };
+    for o in &system.objects {
+        match &o.resource {
+            Resource::Service(svc) => {
+                let ns = o.namespace().unwrap_or("default");
+                if has_service(pending, ns, o.name()) {
+                    continue;
+                }
+                if o.name() == "kubernetes" {
+                    slices.push(api_server_slice(nodes));
+                }
+                pending.push(Pending {
+                    svc: svc.clone(),
+                    origin: None,
+                    persisted: false,
+                });
+            }
+            Resource::Deployment(_) => {
+                let dns_pods_stated = workloads
+                    .iter()
+                    .any(|w| w.namespace() == Some("kube-system") && w.name() == o.name());
+                let dns_stated = has_service(pending, "kube-system", "kube-dns")
+                    && pending.iter().any(|p| {
+                        p.origin.is_some() && p.svc.metadata.name.as_deref() == Some("kube-dns")
+                    });
+                if !dns_pods_stated && !dns_stated {
+                    workloads.push(o.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The `default/kubernetes` slice: the API server on the first node, port 6443.
+fn api_server_slice(nodes: &[Node]) -> EndpointSlice {
+    use k8s_openapi::api::discovery::v1::{Endpoint, EndpointConditions, EndpointPort};
+    let address = nodes
+        .first()
+        .and_then(|n| n.status.as_ref())
+        .and_then(|s| s.addresses.as_ref())
+        .and_then(|a| {
+            a.iter()
+                .find(|a| a.type_ == "InternalIP")
+                .or_else(|| a.first())
+        })
+        .map_or_else(|| "172.18.0.2".to_owned(), |a| a.address.clone());
+    let mut labels = std::collections::BTreeMap::new();
+    labels.insert(
+        crate::endpoints::SERVICE_NAME_LABEL.to_owned(),
+        "kubernetes".to_owned(),
+    );
+    EndpointSlice {
+        metadata: ObjectMeta {
+            name: Some("kubernetes".into()),
+            namespace: Some("default".into()),
+            labels: Some(labels),
+            ..ObjectMeta::default()
+        },
+        address_type: "IPv4".into(),
+        endpoints: vec![Endpoint {
+            addresses: vec![address],
+            conditions: Some(EndpointConditions {
+                ready: Some(true),
+                serving: Some(true),
+                terminating: Some(false),
+            }),
+            ..Endpoint::default()
+        }],
+        ports: Some(vec![EndpointPort {
+            name: Some("https".into()),
+            protocol: Some("TCP".into()),
+            port: Some(6443),
+            app_protocol: None,
+        }]),
+    }
+}
+
+/// Runs the allocators: stated values first (checked), then the previous
+/// build's, then fresh hash-chosen ones.
+fn allocate(
+    pending: &mut [Pending],
+    service_cidr: Option<Cidr>,
+    previous: &Allocations,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Allocations {
+    use crate::alloc::{IpRange, PortRange, cluster_ip_error, node_port_error};
+    let mut out = Allocations::default();
+    let mut ips = service_cidr.map(IpRange::new);
+    let mut ports = PortRange::new();
+    let mut lb = Cidr::parse(LB_POOL).map(IpRange::new);
+
+    let needs_ip = |svc: &Service| {
+        let spec = svc.spec.as_ref();
+        spec.and_then(|s| s.type_.as_deref()) != Some("ExternalName")
+            && spec.and_then(|s| s.cluster_ip.as_deref()) != Some("None")
+    };
+    let wants_node_ports = |svc: &Service| {
+        let spec = svc.spec.as_ref();
+        match spec.and_then(|s| s.type_.as_deref()) {
+            Some("NodePort") => true,
+            Some("LoadBalancer") => spec
+                .and_then(|s| s.allocate_load_balancer_node_ports)
+                .unwrap_or(true),
+            _ => false,
+        }
+    };
+    let wants_hcnp = |svc: &Service| {
+        let spec = svc.spec.as_ref();
+        spec.and_then(|s| s.type_.as_deref()) == Some("LoadBalancer")
+            && spec.and_then(|s| s.external_traffic_policy.as_deref()) == Some("Local")
+    };
+    let port_key = |p: &k8s_openapi::api::core::v1::ServicePort| match p.name.as_deref() {
+        Some(n) if !n.is_empty() => n.to_owned(),
+        _ => format!("{}/{}", p.port, p.protocol.as_deref().unwrap_or("TCP")),
+    };
+
+    // 1. Stated values.
+    for p in pending.iter_mut() {
+        let key = p.key();
+        let persisted = p.persisted;
+        let mut errors = Vec::new();
+        if needs_ip(&p.svc)
+            && let Some(stated) = p
+                .svc
+                .spec
+                .as_ref()
+                .and_then(|s| s.cluster_ip.clone())
+                .filter(|s| !s.is_empty())
+            && let Ok(ip) = stated.parse::<IpAddr>()
+            && let Some(range) = ips.as_mut()
+        {
+            match range.claim(ip) {
+                Ok(()) => {}
+                // A dump's IP from another range or shared with another dumped
+                // Service is honoured as stated.
+                Err(_) if persisted => {}
+                Err(err) => errors.push(cluster_ip_error(
+                    "spec.clusterIPs[0]",
+                    &stated,
+                    range.cidr(),
+                    err,
+                )),
+            }
+            out.cluster_ips.insert(key.clone(), ip);
+        }
+        let mut seen: Vec<(i32, i32)> = Vec::new();
+        for (i, port) in p
+            .svc
+            .spec
+            .iter()
+            .flat_map(|s| s.ports.iter().flatten())
+            .enumerate()
+        {
+            let Some(np) = port.node_port.filter(|n| *n != 0) else {
+                continue;
+            };
+            out.node_ports.insert((key.clone(), port_key(port)), np);
+            // The same nodePort on another protocol of the same Service is one allocation.
+            if seen.iter().any(|(n, _)| *n == np) {
+                continue;
+            }
+            seen.push((np, port.port));
+            if let Err(err) = ports.claim(np)
+                && !persisted
+            {
+                errors.push(node_port_error(
+                    &format!("spec.ports[{i}].nodePort"),
+                    np,
+                    err,
+                ));
+            }
+        }
+        if let Some(h) = p
+            .svc
+            .spec
+            .as_ref()
+            .and_then(|s| s.health_check_node_port)
+            .filter(|h| *h != 0)
+        {
+            out.health_check_node_ports.insert(key.clone(), h);
+            if let Err(err) = ports.claim(h)
+                && !persisted
+            {
+                errors.push(node_port_error("spec.healthCheckNodePort", h, err));
+            }
+        }
+        for e in errors {
+            p.report(e, diagnostics);
+        }
+    }
+    // 2 and 3. The previous build's values where still free, else fresh ones.
+    for p in pending.iter_mut() {
+        let key = p.key();
+        if needs_ip(&p.svc)
+            && !out.cluster_ips.contains_key(&key)
+            && let Some(range) = ips.as_mut()
+        {
+            let ip = previous
+                .cluster_ips
+                .get(&key)
+                .copied()
+                .filter(|ip| range.try_claim(*ip))
+                .or_else(|| range.pick(&key));
+            if let Some(ip) = ip {
+                out.cluster_ips.insert(key.clone(), ip);
+                if let Some(spec) = p.svc.spec.as_mut() {
+                    spec.cluster_ip = Some(ip.to_string());
+                    spec.cluster_ips = Some(vec![ip.to_string()]);
+                }
+            } else {
+                p.report(
+                    FieldError::new(
+                        crate::diag::ErrorType::Invalid,
+                        "spec.clusterIPs",
+                        None,
+                        "failed to allocate a serviceIP: range is full",
+                    ),
+                    diagnostics,
+                );
+            }
+        }
+        if wants_node_ports(&p.svc) {
+            let svc_ports: Vec<_> = p
+                .svc
+                .spec
+                .iter()
+                .flat_map(|s| s.ports.iter().flatten())
+                .cloned()
+                .collect();
+            let mut assigned: Vec<(i32, i32)> = Vec::new(); // (service port, nodePort) for protocol sharing
+            let mut new_ports = Vec::new();
+            for (i, port) in svc_ports.iter().enumerate() {
+                if port.node_port.is_some_and(|n| n != 0) {
+                    new_ports.push(port.node_port);
+                    continue;
+                }
+                let pk = (key.clone(), port_key(port));
+                let np = assigned
+                    .iter()
+                    .find(|(sp, _)| *sp == port.port)
+                    .map(|(_, np)| *np)
+                    .or_else(|| {
+                        previous
+                            .node_ports
+                            .get(&pk)
+                            .copied()
+                            .filter(|np| ports.claim(*np).is_ok())
+                    })
+                    .or_else(|| ports.pick(&format!("{}/{}", pk.0, pk.1)));
+                match np {
+                    Some(np) => {
+                        assigned.push((port.port, np));
+                        out.node_ports.insert(pk, np);
+                        new_ports.push(Some(np));
+                    }
+                    None => {
+                        p.report(
+                            FieldError::new(
+                                crate::diag::ErrorType::Invalid,
+                                format!("spec.ports[{i}].nodePort"),
+                                None,
+                                "failed to allocate a nodePort: range is full",
+                            ),
+                            diagnostics,
+                        );
+                        new_ports.push(None);
+                    }
+                }
+            }
+            if let Some(list) = p.svc.spec.as_mut().and_then(|s| s.ports.as_mut()) {
+                for (port, np) in list.iter_mut().zip(new_ports) {
+                    port.node_port = np;
+                }
+            }
+        }
+        if wants_hcnp(&p.svc) && !out.health_check_node_ports.contains_key(&key) {
+            let h = previous
+                .health_check_node_ports
+                .get(&key)
+                .copied()
+                .filter(|h| ports.claim(*h).is_ok())
+                .or_else(|| ports.pick(&format!("{key}/healthCheckNodePort")));
+            if let Some(h) = h {
+                out.health_check_node_ports.insert(key.clone(), h);
+                if let Some(spec) = p.svc.spec.as_mut() {
+                    spec.health_check_node_port = Some(h);
+                }
+            }
+        }
+        // The simulated cloud controller: LoadBalancers of the default class
+        // get an ingress IP unless their status already has one.
+        let spec = p.svc.spec.as_ref();
+        let is_lb = spec.and_then(|s| s.type_.as_deref()) == Some("LoadBalancer");
+        let default_class = spec
+            .and_then(|s| s.load_balancer_class.as_deref())
+            .is_none_or(str::is_empty);
+        let has_status = p
+            .svc
+            .status
+            .as_ref()
+            .and_then(|s| s.load_balancer.as_ref())
+            .and_then(|l| l.ingress.as_ref())
+            .is_some_and(|i| !i.is_empty());
+        if is_lb
+            && default_class
+            && !has_status
+            && !p.persisted
+            && let Some(pool) = lb.as_mut()
+        {
+            let requested = spec
+                .and_then(|s| s.load_balancer_ip.as_deref())
+                .and_then(|ip| ip.parse::<IpAddr>().ok());
+            let ip = requested
+                .or_else(|| {
+                    previous
+                        .lb_ips
+                        .get(&key)
+                        .copied()
+                        .filter(|ip| pool.try_claim(*ip))
+                })
+                .or_else(|| pool.pick(&key));
+            if let Some(ip) = ip {
+                out.lb_ips.insert(key.clone(), ip);
+                let status = p.svc.status.get_or_insert_with(Default::default);
+                status.load_balancer = Some(LoadBalancerStatus {
+                    ingress: Some(vec![LoadBalancerIngress {
+                        ip: Some(ip.to_string()),
+                        ip_mode: Some("VIP".into()),
+                        ..LoadBalancerIngress::default()
+                    }]),
+                });
+            }
+        }
+    }
+    out
 }
 
 fn collect<T>(objects: &[Object], f: impl Fn(&Resource) -> Option<T>) -> Vec<T> {

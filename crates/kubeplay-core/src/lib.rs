@@ -7,13 +7,17 @@
 //! are arguments. Reading never fails: every entry point returns what it could
 //! build plus diagnostics.
 
+pub mod alloc;
 pub mod cluster;
 pub mod decode;
+pub mod defaults;
 pub mod diag;
+pub mod endpoints;
 pub mod examples;
 pub mod model;
 pub mod net;
 pub mod validate;
+pub mod workloads;
 pub mod yaml;
 
 pub use cluster::{Analysis, Cluster, analyze};
