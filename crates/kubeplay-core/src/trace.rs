@@ -1,0 +1,749 @@
+//! A request's whole path: from a source (a pod, a node, an external client)
+//! to a target (a Service name, an IP and port, a NodePort, a load-balancer
+//! IP, a URL), through DNS, the cloud load balancer and kube-proxy, to the pod
+//! that answers, with one plain sentence per hop.
+
+use crate::cluster::Cluster;
+use crate::proxy::{self, Evaluation, Hop, Packet, Verdict};
+use crate::rng::Rng;
+use k8s_openapi::api::core::v1::{Pod, Service};
+use std::net::IpAddr;
+
+/// The address an external client has when none is given.
+pub const EXTERNAL_CLIENT: &str = "203.0.113.10";
+/// The cluster's DNS zone.
+pub const ZONE: &str = "cluster.local";
+
+/// Where a request starts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// A pod, by namespace and name.
+    Pod {
+        /// Namespace.
+        namespace: String,
+        /// Name.
+        name: String,
+    },
+    /// A node's own network (host processes).
+    Node(String),
+    /// A client on the internet.
+    External(IpAddr),
+}
+
+impl Source {
+    /// Parses `pod/NAME`, `pod/NS/NAME`, `node/NAME`, `external` or `external:IP`.
+    pub fn parse(text: &str) -> Result<Source, String> {
+        if let Some(rest) = text.strip_prefix("pod/") {
+            return Ok(match rest.split_once('/') {
+                Some((ns, name)) => Source::Pod {
+                    namespace: ns.to_owned(),
+                    name: name.to_owned(),
+                },
+                None => Source::Pod {
+                    namespace: "default".to_owned(),
+                    name: rest.to_owned(),
+                },
+            });
+        }
+        if let Some(name) = text.strip_prefix("node/") {
+            return Ok(Source::Node(name.to_owned()));
+        }
+        if text == "external" {
+            return Ok(Source::External(
+                EXTERNAL_CLIENT.parse().map_err(|_| "bad default")?,
+            ));
+        }
+        if let Some(ip) = text.strip_prefix("external:") {
+            return ip
+                .parse()
+                .map(Source::External)
+                .map_err(|_| format!("{ip:?} is not an IP address"));
+        }
+        Err(format!(
+            "unknown source {text:?}: use pod/NAME, pod/NS/NAME, node/NAME, external or external:IP"
+        ))
+    }
+}
+
+/// Where a request goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target {
+    /// A host name or an IP address.
+    pub host: String,
+    /// The destination port.
+    pub port: i32,
+    /// The URL path, for HTTP targets (Ingress routing).
+    pub path: Option<String>,
+    /// A `node/NAME:PORT` target names the node.
+    pub node: Option<String>,
+}
+
+impl Target {
+    /// Parses `http://host[:port]/path`, `host:port` or `node/NAME:PORT`.
+    pub fn parse(text: &str) -> Result<Target, String> {
+        let (rest, default_port, is_url) = if let Some(r) = text.strip_prefix("http://") {
+            (r, Some(80), true)
+        } else if let Some(r) = text.strip_prefix("https://") {
+            (r, Some(443), true)
+        } else {
+            (text, None, false)
+        };
+        let (authority, path) = match rest.find('/') {
+            Some(i) if is_url => (&rest[..i], Some(rest[i..].to_owned())),
+            _ => (rest, is_url.then(|| "/".to_owned())),
+        };
+        let (authority, node) = match authority.strip_prefix("node/") {
+            Some(a) => (a, true),
+            None => (authority, false),
+        };
+        let (host, port) = match authority.rsplit_once(':') {
+            Some((h, p)) if !h.contains(':') || h.starts_with('[') => {
+                let port: i32 = p
+                    .parse()
+                    .map_err(|_| format!("{p:?} is not a port number"))?;
+                (h.trim_matches(['[', ']']).to_owned(), port)
+            }
+            _ => match default_port {
+                Some(p) => (authority.trim_matches(['[', ']']).to_owned(), p),
+                None => {
+                    return Err(format!(
+                        "target {text:?} needs a port: use host:port or a URL"
+                    ));
+                }
+            },
+        };
+        if !(1..=65535).contains(&port) {
+            return Err(format!("port {port} is not between 1 and 65535"));
+        }
+        Ok(Target {
+            node: node.then(|| host.clone()),
+            host,
+            port,
+            path,
+        })
+    }
+}
+
+/// How a name was resolved on the way.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DnsStep {
+    /// The name asked for.
+    pub query: String,
+    /// The fully qualified name that answered.
+    pub name: String,
+    /// `A` or `CNAME`.
+    pub record: String,
+    /// The answer: an IP, or the CNAME target.
+    pub data: String,
+}
+
+/// The whole path of one request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Trace {
+    /// The final verdict.
+    pub verdict: Verdict,
+    /// One sentence saying why.
+    pub reason: String,
+    /// kube-proxy's evaluation, when a node's rules saw the packet.
+    pub evaluation: Option<Evaluation>,
+    /// The DNS step, when a name was resolved.
+    pub dns: Option<DnsStep>,
+    /// Every hop, from the client to the pod.
+    pub hops: Vec<Hop>,
+    /// The pod that received the request, if any (namespace, name).
+    pub delivered_to: Option<(String, String)>,
+    /// The node whose kube-proxy rules evaluated the packet.
+    pub node: Option<String>,
+}
+
+impl Trace {
+    /// Whether the packet leaves SNATed.
+    pub fn masquerade(&self) -> bool {
+        self.evaluation.as_ref().is_some_and(|e| e.masquerade)
+    }
+
+    /// The trace as the CLI's and the browser API's JSON.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::json;
+        let eval = self.evaluation.as_ref();
+        let choices: Vec<serde_json::Value> = eval
+            .map(|e| {
+                e.choices
+                    .iter()
+                    .map(|c| {
+                        json!({
+                            "endpoint": c.endpoint,
+                            "probability": f64::from(c.probability.0) / f64::from(c.probability.1),
+                            "pod": c.pod,
+                            "node": c.node,
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut v = json!({
+            "verdict": self.verdict.as_str(),
+            "reason": self.reason,
+            "endpoints": eval.map(|e| e.choices.iter().map(|c| c.endpoint.clone()).collect::<Vec<_>>()).unwrap_or_default(),
+            "choices": choices,
+            "masquerade": self.masquerade(),
+            "hops": self.hops.iter().map(|h| json!({"at": h.at, "chain": h.chain, "action": h.action, "text": h.text})).collect::<Vec<_>>(),
+        });
+        if let (Some(d), Some(obj)) = (&self.dns, v.as_object_mut()) {
+            obj.insert(
+                "dns".into(),
+                json!({"query": d.query, "name": d.name, "type": d.record, "data": d.data}),
+            );
+        }
+        v
+    }
+
+    /// The trace as text: the verdict, then one numbered line per hop.
+    pub fn to_text(&self) -> String {
+        let mut out = format!("{}: {}\n", self.verdict.as_str(), self.reason);
+        for (i, h) in self.hops.iter().enumerate() {
+            let chain = if h.chain.is_empty() {
+                String::new()
+            } else {
+                format!(" [{} {}]", h.chain, h.action)
+            };
+            out.push_str(&format!("{:>2}. {}{chain}: {}\n", i + 1, h.at, h.text));
+        }
+        if let Some(e) = &self.evaluation
+            && e.choices.len() > 1
+        {
+            out.push_str("endpoints:\n");
+            for c in &e.choices {
+                out.push_str(&format!(
+                    "  {} {}/{} {}\n",
+                    c.endpoint,
+                    c.probability.0,
+                    c.probability.1,
+                    c.pod.as_deref().unwrap_or("")
+                ));
+            }
+        }
+        out
+    }
+}
+
+fn hop(at: &str, text: String) -> Hop {
+    Hop {
+        at: at.to_owned(),
+        chain: String::new(),
+        action: String::new(),
+        text,
+    }
+}
+
+fn find_pod<'a>(cluster: &'a Cluster, ns: &str, name: &str) -> Option<&'a Pod> {
+    cluster.pods.iter().find(|p| {
+        p.metadata.namespace.as_deref() == Some(ns) && p.metadata.name.as_deref() == Some(name)
+    })
+}
+
+fn node_ip(cluster: &Cluster, node: &str) -> Option<IpAddr> {
+    proxy::node_addresses(cluster, node)
+        .into_iter()
+        .find(|ip| !ip.is_loopback())
+}
+
+/// Finds the Service a cluster DNS name means, trying the pod's search path
+/// (`<ns>.svc.cluster.local svc.cluster.local cluster.local`) for short names.
+fn resolve_service<'a>(
+    cluster: &'a Cluster,
+    name: &str,
+    namespace: Option<&str>,
+) -> Option<(&'a Service, String)> {
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    let mut candidates = Vec::new();
+    let fqdn_suffix = format!(".svc.{ZONE}");
+    if name.ends_with(&fqdn_suffix) || name.ends_with(ZONE) {
+        candidates.push(name.clone());
+    } else if let Some(ns) = namespace {
+        for suffix in [
+            format!("{ns}.svc.{ZONE}"),
+            format!("svc.{ZONE}"),
+            ZONE.to_owned(),
+        ] {
+            candidates.push(format!("{name}.{suffix}"));
+        }
+    }
+    for fqdn in candidates {
+        let Some(rest) = fqdn.strip_suffix(&fqdn_suffix) else {
+            continue;
+        };
+        let Some((svc, ns)) = rest.split_once('.') else {
+            continue;
+        };
+        if let Some(s) = cluster.services.iter().find(|s| {
+            s.metadata.name.as_deref() == Some(svc) && s.metadata.namespace.as_deref() == Some(ns)
+        }) {
+            return Some((s, fqdn));
+        }
+    }
+    None
+}
+
+/// Traces one request. The seed drives every random choice (the load
+/// balancer's node, kube-proxy's endpoint), so the same inputs give the same trace.
+pub fn trace(
+    cluster: &Cluster,
+    source: &Source,
+    target: &Target,
+    protocol: &str,
+    seed: u64,
+) -> Trace {
+    let mut rng = Rng::new(seed);
+    let mut hops = Vec::new();
+    // Where the request starts and which node's rules it meets first.
+    let (src_ip, src_label, src_node, search_ns) = match source {
+        Source::Pod { namespace, name } => match find_pod(cluster, namespace, name) {
+            Some(p) => match crate::workloads::pod_ip(p) {
+                Some(ip) => (
+                    ip,
+                    format!("pod/{name}"),
+                    p.spec.as_ref().and_then(|s| s.node_name.clone()),
+                    Some(namespace.clone()),
+                ),
+                None => {
+                    return failed(format!(
+                        "pod {namespace}/{name} has no IP (it is not running)"
+                    ));
+                }
+            },
+            None => return failed(format!("there is no pod {namespace}/{name}")),
+        },
+        Source::Node(n) => match node_ip(cluster, n) {
+            Some(ip) => (ip, format!("node/{n}"), Some(n.clone()), None),
+            None => return failed(format!("there is no node {n}")),
+        },
+        Source::External(ip) => (*ip, format!("external {ip}"), None, None),
+    };
+    // Resolve the host.
+    let mut dns = None;
+    let dst: IpAddr = if let Some(node) = &target.node {
+        match node_ip(cluster, node) {
+            Some(ip) => ip,
+            None => return failed(format!("there is no node {node}")),
+        }
+    } else if let Ok(ip) = target.host.parse::<IpAddr>() {
+        ip
+    } else if matches!(source, Source::External(_)) {
+        return with_hops(
+            Verdict::NxDomain,
+            format!(
+                "{} is not a public DNS name; cluster names resolve only inside the cluster",
+                target.host
+            ),
+            vec![hop(
+                &src_label,
+                format!(
+                    "The client looks up {} in public DNS and gets no answer.",
+                    target.host
+                ),
+            )],
+        );
+    } else {
+        match resolve_service(cluster, &target.host, search_ns.as_deref()) {
+            Some((svc, fqdn)) => {
+                let spec = svc.spec.as_ref();
+                if spec.and_then(|s| s.type_.as_deref()) == Some("ExternalName") {
+                    let cname = spec
+                        .and_then(|s| s.external_name.clone())
+                        .unwrap_or_default();
+                    let step = DnsStep {
+                        query: target.host.clone(),
+                        name: fqdn.clone(),
+                        record: "CNAME".into(),
+                        data: format!("{}.", cname.trim_end_matches('.')),
+                    };
+                    hops.push(hop(
+                        &src_label,
+                        format!("The pod asks CoreDNS (kube-dns, 10.96.0.10) for {}; {fqdn} is an ExternalName Service, so the answer is a CNAME to {cname}.", target.host),
+                    ));
+                    hops.push(hop(
+                        &src_label,
+                        format!("The pod connects to {cname}:{} directly. kube-proxy has no rules for ExternalName Services: nothing is proxied and the port is not rewritten.", target.port),
+                    ));
+                    let mut t = with_hops(
+                        Verdict::None,
+                        format!(
+                            "{fqdn} is an ExternalName Service: DNS answers a CNAME to {cname}; no proxying"
+                        ),
+                        hops,
+                    );
+                    t.dns = Some(step);
+                    return t;
+                }
+                let ip = spec.and_then(|s| s.cluster_ip.as_deref()).unwrap_or("");
+                let ip = if ip == "None" {
+                    // Headless: DNS returns the ready endpoints; the client takes one.
+                    let eps: Vec<IpAddr> = spec
+                        .and_then(|s| s.ports.as_ref())
+                        .and_then(|p| p.first())
+                        .map(|p| proxy::endpoints_for(cluster, svc, p))
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter(|e| e.ready)
+                        .map(|e| e.ip)
+                        .collect();
+                    if eps.is_empty() {
+                        return with_hops(
+                            Verdict::NxDomain,
+                            format!("{fqdn} is a headless Service with no ready endpoints"),
+                            vec![hop(
+                                &src_label,
+                                format!(
+                                    "CoreDNS has no records for {fqdn}: the headless Service has no ready endpoints."
+                                ),
+                            )],
+                        );
+                    }
+                    eps[(rng.next_u64() % eps.len() as u64) as usize]
+                } else {
+                    match ip.parse() {
+                        Ok(ip) => ip,
+                        Err(_) => return failed(format!("{fqdn} has no usable ClusterIP")),
+                    }
+                };
+                hops.push(hop(&src_label, format!("The pod asks CoreDNS (kube-dns, 10.96.0.10) for {}; it answers {fqdn} A {ip}.", target.host)));
+                dns = Some(DnsStep {
+                    query: target.host.clone(),
+                    name: fqdn,
+                    record: "A".into(),
+                    data: ip.to_string(),
+                });
+                ip
+            }
+            None => {
+                let known_zone = target.host.trim_end_matches('.').ends_with(ZONE);
+                if known_zone || !target.host.contains('.') {
+                    return with_hops(
+                        Verdict::NxDomain,
+                        format!("no Service answers to {}", target.host),
+                        vec![hop(
+                            &src_label,
+                            format!(
+                                "CoreDNS answers NXDOMAIN for {}: no such Service.",
+                                target.host
+                            ),
+                        )],
+                    );
+                }
+                hops.push(hop(
+                    &src_label,
+                    format!(
+                        "{} is outside the cluster; CoreDNS forwards the query upstream.",
+                        target.host
+                    ),
+                ));
+                return with_hops(
+                    Verdict::None,
+                    format!(
+                        "{} is outside the cluster; kube-proxy is not involved",
+                        target.host
+                    ),
+                    hops,
+                );
+            }
+        }
+    };
+    hops.push(hop(
+        &src_label,
+        format!(
+            "{src_label} sends a {protocol} packet from {src_ip} to {dst}:{}.",
+            target.port
+        ),
+    ));
+    // Which node's rules see the packet first.
+    let (node, packet_dst, packet_src) = match source {
+        Source::External(_) => {
+            match route_from_outside(cluster, dst, target.port, protocol, &mut rng, &mut hops) {
+                Ok(x) => x,
+                Err(t) => return t.prepend(hops),
+            }
+        }
+        _ => match src_node {
+            Some(n) => (n, dst, src_ip),
+            None => return failed("the source runs on no node".into()),
+        },
+    };
+    let packet = Packet {
+        node: node.clone(),
+        src: if matches!(source, Source::External(_)) {
+            packet_src
+        } else {
+            src_ip
+        },
+        dst: packet_dst,
+        dport: target.port,
+        protocol: protocol.to_owned(),
+    };
+    let eval = proxy::evaluate(cluster, &packet, rng.next_u64());
+    hops.extend(eval.hops.iter().cloned());
+    let mut delivered_to = None;
+    if eval.verdict == Verdict::Dnat
+        && let Some(ep) = &eval.chosen
+    {
+        let from = if eval.masquerade {
+            node_ip(cluster, &node).map_or_else(|| node.clone(), |ip| ip.to_string())
+        } else {
+            packet.src.to_string()
+        };
+        if let Some(ep_node) = ep.node.as_deref().filter(|n| *n != node) {
+            hops.push(hop(
+                &node,
+                format!("The packet crosses the pod network from {node} to {ep_node}."),
+            ));
+        }
+        let pod = cluster
+            .pods
+            .iter()
+            .find(|p| crate::workloads::pod_ip(p) == Some(ep.ip));
+        let at = pod.map_or_else(
+            || ep.ip.to_string(),
+            |p| format!("pod/{}", p.metadata.name.as_deref().unwrap_or("")),
+        );
+        hops.push(hop(
+            &at,
+            format!("{at} receives the packet on port {} from {from}.", ep.port),
+        ));
+        delivered_to = pod.map(|p| {
+            (
+                p.metadata.namespace.clone().unwrap_or_default(),
+                p.metadata.name.clone().unwrap_or_default(),
+            )
+        });
+    } else if eval.verdict == Verdict::None
+        && let Some(pod) = cluster
+            .pods
+            .iter()
+            .find(|p| crate::workloads::pod_ip(p) == Some(dst))
+    {
+        let name = pod.metadata.name.clone().unwrap_or_default();
+        hops.push(hop(
+            &format!("pod/{name}"),
+            format!("No Service is involved: the packet goes straight to pod {name}."),
+        ));
+        delivered_to = Some((pod.metadata.namespace.clone().unwrap_or_default(), name));
+    }
+    Trace {
+        verdict: eval.verdict,
+        reason: eval.reason.clone(),
+        evaluation: Some(eval),
+        dns,
+        hops,
+        delivered_to,
+        node: Some(node),
+    }
+}
+
+impl Trace {
+    fn prepend(mut self, mut hops: Vec<Hop>) -> Trace {
+        hops.append(&mut self.hops);
+        self.hops = hops;
+        self
+    }
+}
+
+/// A packet from the internet: which node receives it, and as what.
+fn route_from_outside(
+    cluster: &Cluster,
+    dst: IpAddr,
+    port: i32,
+    protocol: &str,
+    rng: &mut Rng,
+    hops: &mut Vec<Hop>,
+) -> Result<(String, IpAddr, IpAddr), Box<Trace>> {
+    let src = hops_src(hops);
+    let node_names: Vec<String> = cluster
+        .nodes
+        .iter()
+        .filter_map(|n| n.metadata.name.clone())
+        .collect();
+    // A node address: the packet arrives at that node.
+    for n in &node_names {
+        if node_ip(cluster, n) == Some(dst)
+            || proxy::node_addresses(cluster, n)
+                .iter()
+                .any(|ip| *ip == dst && !ip.is_loopback())
+        {
+            return Ok((n.clone(), dst, src));
+        }
+    }
+    // A load-balancer IP: the simulated cloud load balancer picks a healthy node.
+    for svc in &cluster.services {
+        let ingress = svc
+            .status
+            .as_ref()
+            .and_then(|s| s.load_balancer.as_ref())
+            .and_then(|l| l.ingress.as_ref());
+        let Some(entry) = ingress.and_then(|i| {
+            i.iter()
+                .find(|i| i.ip.as_deref().and_then(|ip| ip.parse().ok()) == Some(dst))
+        }) else {
+            continue;
+        };
+        let spec = svc.spec.clone().unwrap_or_default();
+        let (ns, name) = (
+            svc.metadata.namespace.clone().unwrap_or_default(),
+            svc.metadata.name.clone().unwrap_or_default(),
+        );
+        let Some(sp) = spec
+            .ports
+            .iter()
+            .flatten()
+            .find(|p| p.port == port && p.protocol.as_deref().unwrap_or("TCP") == protocol)
+        else {
+            return Err(Box::new(with_hops(
+                Verdict::Drop,
+                format!("the load balancer of {ns}/{name} does not listen on {port}/{protocol}"),
+                vec![hop(
+                    "cloud load balancer",
+                    format!(
+                        "The load balancer {dst} of {ns}/{name} has no listener on port {port}/{protocol}, so the packet is dropped."
+                    ),
+                )],
+            )));
+        };
+        let eps = proxy::endpoints_for(cluster, svc, sp);
+        let local = spec.external_traffic_policy.as_deref() == Some("Local");
+        let healthy: Vec<String> = node_names
+            .iter()
+            .filter(|n| !local || !proxy::categorize(&eps, n).1.is_empty())
+            .cloned()
+            .collect();
+        if healthy.is_empty() {
+            return Err(Box::new(with_hops(
+                Verdict::Drop,
+                format!("the load balancer of {ns}/{name} has no healthy nodes"),
+                vec![hop(
+                    "cloud load balancer",
+                    format!(
+                        "externalTrafficPolicy is Local and no node passes the health check on port {} (no node runs a ready endpoint), so the load balancer drops the packet.",
+                        spec.health_check_node_port.unwrap_or(0)
+                    ),
+                )],
+            )));
+        }
+        let node = healthy[(rng.next_u64() % healthy.len() as u64) as usize].clone();
+        let why = if local {
+            format!(
+                "only nodes whose health check on port {} answers 200 (nodes with a local endpoint) are healthy",
+                spec.health_check_node_port.unwrap_or(0)
+            )
+        } else {
+            "every node is a healthy target with externalTrafficPolicy: Cluster".to_owned()
+        };
+        let proxy_mode = entry.ip_mode.as_deref() == Some("Proxy");
+        if proxy_mode {
+            let np = sp.node_port.unwrap_or(0);
+            let nip = node_ip(cluster, &node).unwrap_or(dst);
+            hops.push(hop("cloud load balancer", format!("The load balancer {dst} (ipMode: Proxy) opens its own connection to {node} {nip}:{np}; {why}.")));
+            return Ok((node, nip, dst));
+        }
+        hops.push(hop("cloud load balancer", format!("The load balancer {dst} forwards the packet to {node}, keeping its destination; {why}.")));
+        return Ok((node, dst, src));
+    }
+    // An externalIP: the network routes it to a node; kubeplay assumes the first.
+    for svc in &cluster.services {
+        if svc
+            .spec
+            .as_ref()
+            .and_then(|s| s.external_ips.as_ref())
+            .is_some_and(|ips| ips.iter().any(|ip| ip.parse() == Ok(dst)))
+            && let Some(first) = node_names.first()
+        {
+            hops.push(hop("network", format!("{dst} is an externalIP; kubeplay assumes the network routes it to {first} (kube-proxy does not configure the address itself).")));
+            return Ok((first.clone(), dst, src));
+        }
+    }
+    let in_cluster = cluster.service_cidr.is_some_and(|c| c.contains(dst))
+        || cluster
+            .pods
+            .iter()
+            .any(|p| crate::workloads::pod_ip(p) == Some(dst));
+    if in_cluster {
+        return Err(Box::new(with_hops(
+            Verdict::Drop,
+            format!("{dst} is a cluster-internal address; the internet has no route to it"),
+            vec![hop(
+                "internet",
+                format!(
+                    "{dst} is a ClusterIP or pod IP: it is only reachable inside the cluster, so the packet never arrives."
+                ),
+            )],
+        )));
+    }
+    Err(Box::new(with_hops(
+        Verdict::None,
+        format!("{dst} is not an address of this cluster"),
+        vec![hop(
+            "internet",
+            format!("{dst} belongs to no node, load balancer or externalIP of this cluster."),
+        )],
+    )))
+}
+
+fn hops_src(hops: &[Hop]) -> IpAddr {
+    hops.iter()
+        .rev()
+        .find_map(|h| {
+            h.at.strip_prefix("external ")
+                .and_then(|ip| ip.parse().ok())
+        })
+        .unwrap_or(IpAddr::from([203, 0, 113, 10]))
+}
+
+fn with_hops(verdict: Verdict, reason: String, hops: Vec<Hop>) -> Trace {
+    Trace {
+        verdict,
+        reason,
+        evaluation: None,
+        dns: None,
+        hops,
+        delivered_to: None,
+        node: None,
+    }
+}
+
+fn failed(reason: String) -> Trace {
+    with_hops(Verdict::None, reason, Vec::new())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_parse() {
+        let t = Target::parse("http://shop.example.com/cart").expect("valid");
+        assert_eq!(
+            (t.host.as_str(), t.port, t.path.as_deref()),
+            ("shop.example.com", 80, Some("/cart"))
+        );
+        let t = Target::parse("web.default:8080").expect("valid");
+        assert_eq!(
+            (t.host.as_str(), t.port, t.path),
+            ("web.default", 8080, None)
+        );
+        let t = Target::parse("node/node-2:30080").expect("valid");
+        assert_eq!(t.node.as_deref(), Some("node-2"));
+        assert!(Target::parse("web").is_err());
+        assert!(Target::parse("web:0").is_err());
+    }
+
+    #[test]
+    fn sources_parse() {
+        assert_eq!(
+            Source::parse("pod/kube-system/coredns-1"),
+            Ok(Source::Pod {
+                namespace: "kube-system".into(),
+                name: "coredns-1".into()
+            })
+        );
+        assert!(Source::parse("external:1.2.3.4").is_ok());
+        assert!(Source::parse("elsewhere").is_err());
+    }
+}
