@@ -10,6 +10,7 @@
 pub mod cluster;
 pub mod decode;
 pub mod diag;
+pub mod dns;
 pub mod examples;
 pub mod model;
 pub mod net;
