@@ -356,6 +356,9 @@ enum Target {
     Name(String),
 }
 
+/// The answer and additional sections of one response.
+type Sections = (Vec<Record>, Vec<Record>);
+
 /// A name that does not exist (CoreDNS's errNoItems / errInvalidRequest /
 /// errNsNotExposed, which all answer NXDOMAIN).
 #[derive(Clone, Copy, Debug)]
@@ -466,13 +469,7 @@ impl<'a> Server<'a> {
     }
 
     /// The kubernetes plugin's `ServeDNS` for a name in the cluster zone.
-    #[allow(clippy::type_complexity)]
-    fn zone_answer(
-        &self,
-        qname: &str,
-        lname: &str,
-        qtype: QType,
-    ) -> Result<(Vec<Record>, Vec<Record>), NxDomain> {
+    fn zone_answer(&self, qname: &str, lname: &str, qtype: QType) -> Result<Sections, NxDomain> {
         match qtype {
             QType::A | QType::Aaaa => {
                 let mut chain = Vec::new();
@@ -570,8 +567,7 @@ impl<'a> Server<'a> {
 
     /// `plugin.SRV`: one SRV per distinct (target, port), the targets'
     /// addresses in the additional section.
-    #[allow(clippy::type_complexity)]
-    fn srv(&self, qname: &str, lname: &str) -> Result<(Vec<Record>, Vec<Record>), NxDomain> {
+    fn srv(&self, qname: &str, lname: &str) -> Result<Sections, NxDomain> {
         // CoreDNS drops ExternalName aliases from SRV answers ("not yet
         // implemented"), leaving the name existing but empty.
         let entries: Vec<Entry> = self
