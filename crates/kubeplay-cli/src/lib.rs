@@ -41,6 +41,9 @@ pub const USAGE: &str = "usage: kubeplay <command> -f FILE [-f FILE ...] [option
 
 commands:
   check  -f FILE [-o text|json]   report every problem, one located line each
+  dns    -f FILE NAME [--type A|AAAA|SRV|PTR|CNAME|TXT] [--namespace NS] [-o text|json]
+         what CoreDNS answers for NAME (a plain IP with --type PTR); with
+         --namespace, a pod's search list in NS applies (ndots:5)
 
   -f FILE   a manifest file, a directory (read recursively) or - for stdin
   -o FORMAT output format";
@@ -49,6 +52,12 @@ commands:
 struct Options {
     files: Vec<String>,
     format: Option<String>,
+    /// Positional arguments after the command (`dns NAME`).
+    args: Vec<String>,
+    /// `-n` / `--namespace`.
+    namespace: Option<String>,
+    /// `--type` (dns).
+    qtype: Option<String>,
 }
 
 /// Runs one command line (without the program name).
@@ -80,16 +89,23 @@ fn dispatch(args: &[String], host: &dyn Host) -> Result<Output, String> {
     let mut opts = Options {
         files: Vec::new(),
         format: None,
+        args: Vec::new(),
+        namespace: None,
+        qtype: None,
     };
     while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
         match arg {
             Short('f') | Long("filename") => opts.files.push(value(&mut parser)?),
             Short('o') | Long("output") => opts.format = Some(value(&mut parser)?),
+            Short('n') | Long("namespace") => opts.namespace = Some(value(&mut parser)?),
+            Long("type") => opts.qtype = Some(value(&mut parser)?),
+            Value(v) => opts.args.push(v.string().map_err(|e| e.to_string())?),
             other => return Err(other.unexpected().to_string()),
         }
     }
     match command.as_str() {
         "check" => check(&opts, host),
+        "dns" => dns(&opts, host),
         other => Err(format!("unknown command {other:?}")),
     }
 }
@@ -123,6 +139,9 @@ fn read_sources(opts: &Options, host: &dyn Host) -> Result<Vec<Source>, Output> 
 fn check(opts: &Options, host: &dyn Host) -> Result<Output, String> {
     if opts.files.is_empty() {
         return Err("check needs at least one -f FILE".into());
+    }
+    if let Some(arg) = opts.args.first() {
+        return Err(format!("unexpected argument {arg:?}"));
     }
     let format = opts.format.as_deref().unwrap_or("text");
     if format != "text" && format != "json" {
@@ -169,5 +188,102 @@ fn check(opts: &Options, host: &dyn Host) -> Result<Output, String> {
         stdout,
         stderr: String::new(),
         code,
+    })
+}
+
+/// `kubeplay dns -f F NAME [--type T] [--namespace NS] [-o text|json]`:
+/// CoreDNS's answer, printed like `dig +noall +answer` (plus the additional
+/// section and a status line) or as JSON. A completed query exits 0
+/// whatever its rcode.
+fn dns(opts: &Options, host: &dyn Host) -> Result<Output, String> {
+    use kubeplay_core::dns::{DnsResponse, QType, Record};
+    if opts.files.is_empty() {
+        return Err("dns needs at least one -f FILE".into());
+    }
+    let name = match opts.args.as_slice() {
+        [name] if !name.is_empty() => name,
+        [] => return Err("dns needs a NAME to look up".into()),
+        [_, extra, ..] => return Err(format!("unexpected argument {extra:?}")),
+        [_] => return Err("dns needs a non-empty NAME".into()),
+    };
+    let qtype = match opts.qtype.as_deref() {
+        None => QType::A,
+        Some(t) => QType::parse(t)
+            .ok_or_else(|| format!("unknown query type {t:?} (A, AAAA, SRV, PTR, CNAME or TXT)"))?,
+    };
+    let format = opts.format.as_deref().unwrap_or("text");
+    if format != "text" && format != "json" {
+        return Err(format!("unknown output format {format:?} (text or json)"));
+    }
+    let sources = match read_sources(opts, host) {
+        Ok(s) => s,
+        Err(out) => return Ok(out),
+    };
+    // All inputs describe one cluster: join them as one YAML stream.
+    let text = sources
+        .iter()
+        .map(|s| s.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n---\n");
+    let cluster = kubeplay_core::analyze(&text).cluster;
+    let resp: DnsResponse =
+        kubeplay_core::dns::query(&cluster, name, qtype, opts.namespace.as_deref());
+    let mut stdout = String::new();
+    if format == "json" {
+        let records = |list: &[Record]| -> Vec<serde_json::Value> {
+            list.iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "name": r.name,
+                        "type": r.rtype.as_str(),
+                        "ttl": r.ttl,
+                        "data": r.data,
+                    })
+                })
+                .collect()
+        };
+        let tried: Vec<serde_json::Value> = resp
+            .tried
+            .iter()
+            .map(|a| serde_json::json!({"name": a.name, "rcode": a.rcode.as_str(), "answers": a.answers}))
+            .collect();
+        let _ = writeln!(
+            stdout,
+            "{}",
+            serde_json::json!({
+                "rcode": resp.rcode.as_str(),
+                "name": resp.name,
+                "type": resp.qtype.as_str(),
+                "answers": records(&resp.answers),
+                "additional": records(&resp.additional),
+                "tried": tried,
+            })
+        );
+    } else {
+        for r in &resp.answers {
+            let _ = writeln!(stdout, "{r}");
+        }
+        if !resp.additional.is_empty() {
+            let _ = writeln!(stdout, ";; ADDITIONAL SECTION:");
+            for r in &resp.additional {
+                let _ = writeln!(stdout, "{r}");
+            }
+        }
+        let status = match (resp.rcode, resp.answers.is_empty()) {
+            (kubeplay_core::dns::Rcode::NoError, true) => "NOERROR (no answers)",
+            (rcode, _) => rcode.as_str(),
+        };
+        let _ = writeln!(stdout, ";; {status} for {} {}", resp.name, resp.qtype);
+        // The search list is worth showing only when it did something.
+        if resp.tried.len() > 1 {
+            for a in &resp.tried {
+                let _ = writeln!(stdout, ";; tried {} {}", a.name, a.rcode);
+            }
+        }
+    }
+    Ok(Output {
+        stdout,
+        stderr: String::new(),
+        code: 0,
     })
 }

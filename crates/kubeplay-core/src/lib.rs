@@ -12,6 +12,7 @@ pub mod cluster;
 pub mod decode;
 pub mod defaults;
 pub mod diag;
+pub mod dns;
 pub mod endpoints;
 pub mod examples;
 pub mod model;
