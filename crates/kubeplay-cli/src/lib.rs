@@ -41,14 +41,23 @@ pub const USAGE: &str = "usage: kubeplay <command> -f FILE [-f FILE ...] [option
 
 commands:
   check  -f FILE [-o text|json]   report every problem, one located line each
+  get    KIND[,KIND...] -f FILE [-n NS | -A] [-o wide|yaml|json]
+                                  kubectl's tables; KIND is services (svc), pods (po),
+                                  nodes (no), endpointslices or ingresses (ing)
 
   -f FILE   a manifest file, a directory (read recursively) or - for stdin
+  -n NS     the namespace to list (default: default)
+  -A        list every namespace (wins over -n, as in kubectl)
   -o FORMAT output format";
 
 /// Parsed common options.
 struct Options {
     files: Vec<String>,
     format: Option<String>,
+    /// Positional arguments after the command (`get`'s KIND list).
+    args: Vec<String>,
+    namespace: Option<String>,
+    all_namespaces: bool,
 }
 
 /// Runs one command line (without the program name).
@@ -80,16 +89,23 @@ fn dispatch(args: &[String], host: &dyn Host) -> Result<Output, String> {
     let mut opts = Options {
         files: Vec::new(),
         format: None,
+        args: Vec::new(),
+        namespace: None,
+        all_namespaces: false,
     };
     while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
         match arg {
             Short('f') | Long("filename") => opts.files.push(value(&mut parser)?),
             Short('o') | Long("output") => opts.format = Some(value(&mut parser)?),
+            Short('n') | Long("namespace") => opts.namespace = Some(value(&mut parser)?),
+            Short('A') | Long("all-namespaces") => opts.all_namespaces = true,
+            Value(v) => opts.args.push(v.string().map_err(|e| e.to_string())?),
             other => return Err(other.unexpected().to_string()),
         }
     }
     match command.as_str() {
         "check" => check(&opts, host),
+        "get" => get(&opts, host),
         other => Err(format!("unknown command {other:?}")),
     }
 }
@@ -121,6 +137,9 @@ fn read_sources(opts: &Options, host: &dyn Host) -> Result<Vec<Source>, Output> 
 }
 
 fn check(opts: &Options, host: &dyn Host) -> Result<Output, String> {
+    if !opts.args.is_empty() || opts.namespace.is_some() || opts.all_namespaces {
+        return Err("check takes only -f and -o".into());
+    }
     if opts.files.is_empty() {
         return Err("check needs at least one -f FILE".into());
     }
@@ -170,4 +189,61 @@ fn check(opts: &Options, host: &dyn Host) -> Result<Output, String> {
         stderr: String::new(),
         code,
     })
+}
+
+/// `kubeplay get KIND[,KIND] -f F [-n NS | -A] [-o wide|yaml|json]`: the
+/// cluster built from every input, printed as kubectl prints it.
+fn get(opts: &Options, host: &dyn Host) -> Result<Output, String> {
+    use kubeplay_core::printers::{self, Kind, NamespaceFilter};
+    let kinds = match opts.args.as_slice() {
+        [one] => Kind::parse_list(one)
+            .map_err(|bad| format!("the server doesn't have a resource type {bad:?}"))?,
+        [] => return Err("get needs a resource type, e.g. get svc".into()),
+        _ => return Err("get takes one KIND[,KIND...] argument".into()),
+    };
+    if opts.files.is_empty() {
+        return Err("get needs at least one -f FILE".into());
+    }
+    let format = opts.format.as_deref().unwrap_or("");
+    if !matches!(format, "" | "wide" | "yaml" | "json") {
+        return Err(format!(
+            "unknown output format {format:?} (wide, yaml or json)"
+        ));
+    }
+    // As in kubectl, -A wins over -n.
+    let ns = if opts.all_namespaces {
+        NamespaceFilter::All
+    } else {
+        NamespaceFilter::One(opts.namespace.clone().unwrap_or_else(|| "default".into()))
+    };
+    let sources = match read_sources(opts, host) {
+        Ok(s) => s,
+        Err(out) => return Ok(out),
+    };
+    // kubectl get -f F1 -f F2 shows one cluster: all inputs are applied together.
+    let text = sources
+        .iter()
+        .map(|s| s.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n---\n");
+    let cluster = kubeplay_core::analyze(&text).cluster;
+    let out = match format {
+        "yaml" => Output {
+            stdout: kubeplay_core::yamlout::to_yaml(&printers::list(&cluster, &kinds, &ns)),
+            ..Output::default()
+        },
+        "json" => Output {
+            stdout: printers::to_json(&printers::list(&cluster, &kinds, &ns)),
+            ..Output::default()
+        },
+        _ => {
+            let printed = printers::table(&cluster, &kinds, &ns, format == "wide", host.now());
+            Output {
+                stdout: printed.stdout,
+                stderr: printed.stderr,
+                code: 0,
+            }
+        }
+    };
+    Ok(out)
 }

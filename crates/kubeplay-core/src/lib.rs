@@ -11,10 +11,13 @@ pub mod cluster;
 pub mod decode;
 pub mod diag;
 pub mod examples;
+pub mod ingress;
 pub mod model;
 pub mod net;
+pub mod printers;
 pub mod validate;
 pub mod yaml;
+pub mod yamlout;
 
 pub use cluster::{Analysis, Cluster, analyze};
 pub use decode::{Manifest, load};
