@@ -44,18 +44,25 @@ commands:
   dns    -f FILE NAME [--type A|AAAA|SRV|PTR|CNAME|TXT] [--namespace NS] [-o text|json]
          what CoreDNS answers for NAME (a plain IP with --type PTR); with
          --namespace, a pod's search list in NS applies (ndots:5)
+  get    KIND[,KIND...] -f FILE [-n NS | -A] [-o wide|yaml|json]
+                                  kubectl's tables; KIND is services (svc), pods (po),
+                                  nodes (no), endpointslices or ingresses (ing)
 
   -f FILE   a manifest file, a directory (read recursively) or - for stdin
+  -n NS     the namespace to list (default: default)
+  -A        list every namespace (wins over -n, as in kubectl)
   -o FORMAT output format";
 
 /// Parsed common options.
 struct Options {
     files: Vec<String>,
     format: Option<String>,
-    /// Positional arguments after the command (`dns NAME`).
+    /// Positional arguments after the command (`dns NAME`, `get KIND`).
     args: Vec<String>,
     /// `-n` / `--namespace`.
     namespace: Option<String>,
+    /// `-A` / `--all-namespaces` (get).
+    all_namespaces: bool,
     /// `--type` (dns).
     qtype: Option<String>,
 }
@@ -66,7 +73,7 @@ pub fn run(args: &[String], host: &dyn Host) -> Output {
         Ok(out) => out,
         Err(msg) => Output {
             stdout: String::new(),
-            stderr: format!("kubeplay: {msg}\n\n{USAGE}\n"),
+            stderr: format!("kubeplay: {msg}\nRun 'kubeplay --help' for usage.\n"),
             code: 2,
         },
     }
@@ -92,6 +99,7 @@ fn dispatch(args: &[String], host: &dyn Host) -> Result<Output, String> {
         args: Vec::new(),
         namespace: None,
         qtype: None,
+        all_namespaces: false,
     };
     while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
         match arg {
@@ -99,6 +107,7 @@ fn dispatch(args: &[String], host: &dyn Host) -> Result<Output, String> {
             Short('o') | Long("output") => opts.format = Some(value(&mut parser)?),
             Short('n') | Long("namespace") => opts.namespace = Some(value(&mut parser)?),
             Long("type") => opts.qtype = Some(value(&mut parser)?),
+            Short('A') | Long("all-namespaces") => opts.all_namespaces = true,
             Value(v) => opts.args.push(v.string().map_err(|e| e.to_string())?),
             other => return Err(other.unexpected().to_string()),
         }
@@ -106,6 +115,7 @@ fn dispatch(args: &[String], host: &dyn Host) -> Result<Output, String> {
     match command.as_str() {
         "check" => check(&opts, host),
         "dns" => dns(&opts, host),
+        "get" => get(&opts, host),
         other => Err(format!("unknown command {other:?}")),
     }
 }
@@ -137,6 +147,9 @@ fn read_sources(opts: &Options, host: &dyn Host) -> Result<Vec<Source>, Output> 
 }
 
 fn check(opts: &Options, host: &dyn Host) -> Result<Output, String> {
+    if !opts.args.is_empty() || opts.namespace.is_some() || opts.all_namespaces {
+        return Err("check takes only -f and -o".into());
+    }
     if opts.files.is_empty() {
         return Err("check needs at least one -f FILE".into());
     }
@@ -191,6 +204,18 @@ fn check(opts: &Options, host: &dyn Host) -> Result<Output, String> {
     })
 }
 
+/// Reads every `-f` input as one manifest (kubectl applies them together)
+/// and builds its cluster.
+fn load_cluster(opts: &Options, host: &dyn Host) -> Result<kubeplay_core::Cluster, Output> {
+    let sources = read_sources(opts, host)?;
+    let text = sources
+        .iter()
+        .map(|s| s.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n---\n");
+    Ok(kubeplay_core::analyze(&text).cluster)
+}
+
 /// `kubeplay dns -f F NAME [--type T] [--namespace NS] [-o text|json]`:
 /// CoreDNS's answer, printed like `dig +noall +answer` (plus the additional
 /// section and a status line) or as JSON. A completed query exits 0
@@ -215,17 +240,10 @@ fn dns(opts: &Options, host: &dyn Host) -> Result<Output, String> {
     if format != "text" && format != "json" {
         return Err(format!("unknown output format {format:?} (text or json)"));
     }
-    let sources = match read_sources(opts, host) {
-        Ok(s) => s,
+    let cluster = match load_cluster(opts, host) {
+        Ok(c) => c,
         Err(out) => return Ok(out),
     };
-    // All inputs describe one cluster: join them as one YAML stream.
-    let text = sources
-        .iter()
-        .map(|s| s.text.as_str())
-        .collect::<Vec<_>>()
-        .join("\n---\n");
-    let cluster = kubeplay_core::analyze(&text).cluster;
     let resp: DnsResponse =
         kubeplay_core::dns::query(&cluster, name, qtype, opts.namespace.as_deref());
     let mut stdout = String::new();
@@ -286,4 +304,54 @@ fn dns(opts: &Options, host: &dyn Host) -> Result<Output, String> {
         stderr: String::new(),
         code: 0,
     })
+}
+
+/// `kubeplay get KIND[,KIND] -f F [-n NS | -A] [-o wide|yaml|json]`: the
+/// cluster built from every input, printed as kubectl prints it.
+fn get(opts: &Options, host: &dyn Host) -> Result<Output, String> {
+    use kubeplay_core::printers::{self, Kind, NamespaceFilter};
+    let kinds = match opts.args.as_slice() {
+        [one] => Kind::parse_list(one)
+            .map_err(|bad| format!("the server doesn't have a resource type {bad:?}"))?,
+        [] => return Err("get needs a resource type, e.g. get svc".into()),
+        _ => return Err("get takes one KIND[,KIND...] argument".into()),
+    };
+    if opts.files.is_empty() {
+        return Err("get needs at least one -f FILE".into());
+    }
+    let format = opts.format.as_deref().unwrap_or("");
+    if !matches!(format, "" | "wide" | "yaml" | "json") {
+        return Err(format!(
+            "unknown output format {format:?} (wide, yaml or json)"
+        ));
+    }
+    // As in kubectl, -A wins over -n.
+    let ns = if opts.all_namespaces {
+        NamespaceFilter::All
+    } else {
+        NamespaceFilter::One(opts.namespace.clone().unwrap_or_else(|| "default".into()))
+    };
+    let cluster = match load_cluster(opts, host) {
+        Ok(c) => c,
+        Err(out) => return Ok(out),
+    };
+    let out = match format {
+        "yaml" => Output {
+            stdout: kubeplay_core::yamlout::to_yaml(&printers::list(&cluster, &kinds, &ns)),
+            ..Output::default()
+        },
+        "json" => Output {
+            stdout: printers::to_json(&printers::list(&cluster, &kinds, &ns)),
+            ..Output::default()
+        },
+        _ => {
+            let printed = printers::table(&cluster, &kinds, &ns, format == "wide", host.now());
+            Output {
+                stdout: printed.stdout,
+                stderr: printed.stderr,
+                code: 0,
+            }
+        }
+    };
+    Ok(out)
 }

@@ -15,14 +15,17 @@ pub mod diag;
 pub mod dns;
 pub mod endpoints;
 pub mod examples;
+pub mod ingress;
 pub mod model;
 pub mod net;
+pub mod printers;
 pub mod proxy;
 pub mod rng;
 pub mod trace;
 pub mod validate;
 pub mod workloads;
 pub mod yaml;
+pub mod yamlout;
 
 pub use cluster::{Analysis, Cluster, analyze};
 pub use decode::{Manifest, load};

@@ -13,7 +13,8 @@ use crate::alloc::fnv1a;
 use crate::model::{Object, Resource};
 use crate::net::Cidr;
 use k8s_openapi::api::core::v1::{
-    Node, Pod, PodCondition, PodIP, PodSpec, PodStatus, PodTemplateSpec,
+    ContainerState, ContainerStateRunning, ContainerStatus, Node, Pod, PodCondition, PodIP,
+    PodSpec, PodStatus, PodTemplateSpec,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
 use std::collections::{BTreeMap, BTreeSet};
@@ -313,6 +314,12 @@ fn schedule_and_address(
     let mut pods: Vec<Pod> = Vec::with_capacity(wanted.len());
     for w in wanted {
         let mut pod = w.pod;
+        if pod.status.is_some() {
+            // A pod with a stated status is a fact from a live cluster: a
+            // Pending one stays unscheduled, a Running one stays where it is.
+            pods.push(pod);
+            continue;
+        }
         let node = w.node.or_else(|| {
             let eligible: Vec<&NodeInfo> = nodes
                 .iter()
@@ -413,8 +420,26 @@ fn set_running(p: &mut Pod, ip: IpAddr, nodes: &[NodeInfo]) {
         status: "True".to_owned(),
         ..PodCondition::default()
     };
+    let container_statuses = p.spec.as_ref().map(|s| {
+        s.containers
+            .iter()
+            .map(|c| ContainerStatus {
+                name: c.name.clone(),
+                image: c.image.clone().unwrap_or_default(),
+                ready: true,
+                started: Some(true),
+                restart_count: 0,
+                state: Some(ContainerState {
+                    running: Some(ContainerStateRunning::default()),
+                    ..ContainerState::default()
+                }),
+                ..ContainerStatus::default()
+            })
+            .collect()
+    });
     p.status = Some(PodStatus {
         phase: Some("Running".to_owned()),
+        container_statuses,
         pod_ip: Some(ip.to_string()),
         pod_ips: Some(vec![PodIP { ip: ip.to_string() }]),
         host_ip,
