@@ -108,7 +108,7 @@ pub fn analyze(text: &str) -> Analysis {
     let manifest = crate::decode::load(text);
     let mut diagnostics = manifest.diagnostics.clone();
     let cluster = build(&manifest, &mut diagnostics);
-    diagnostics.sort_by(|a, b| a.span.start.cmp(&b.span.start));
+    diagnostics.sort_by_key(|d| d.span.start);
     Analysis {
         manifest,
         cluster,
