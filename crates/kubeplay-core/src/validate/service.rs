@@ -682,3 +682,114 @@ fn traffic_policies(spec: &ServiceSpec, ty: &str, out: &mut Vec<FieldError>) {
         ));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Decodes a Service from JSON, as the front end does from YAML.
+    fn svc(json: serde_json::Value) -> Service {
+        serde_json::from_value(json).expect("test Service decodes")
+    }
+
+    fn messages(svc: &Service) -> Vec<String> {
+        validate(svc)
+            .iter()
+            .map(|e| format!("{}: {}", e.path, e.message()))
+            .collect()
+    }
+
+    #[test]
+    fn undefaulted_fields_are_required_as_on_internal_objects() {
+        let s = svc(serde_json::json!({
+            "metadata": {"name": "web"},
+            "spec": {"ports": [{"port": 80}]}
+        }));
+        assert_eq!(
+            messages(&s),
+            [
+                "spec.ports[0].protocol: Required value",
+                "spec.ports[0].targetPort: Invalid value: 0: must be between 1 and 65535, inclusive",
+                "spec.sessionAffinity: Required value",
+                "spec.type: Required value",
+            ]
+        );
+    }
+
+    #[test]
+    fn load_balancer_defaults_are_required() {
+        let s = svc(serde_json::json!({
+            "metadata": {"name": "web"},
+            "spec": {"type": "LoadBalancer", "sessionAffinity": "None",
+                     "externalTrafficPolicy": "Local",
+                     "ports": [{"port": 80, "protocol": "TCP", "targetPort": 80}]}
+        }));
+        assert_eq!(
+            messages(&s),
+            [
+                "allocateLoadBalancerNodePorts: Required value",
+                "spec.healthCheckNodePort: Required value",
+                "spec.internalTrafficPolicy: Required value",
+            ]
+        );
+    }
+
+    #[test]
+    fn session_affinity_config_rules() {
+        let base = |affinity: &str, config: serde_json::Value| {
+            svc(serde_json::json!({
+                "metadata": {"name": "web"},
+                "spec": {"type": "ClusterIP", "sessionAffinity": affinity,
+                         "sessionAffinityConfig": config,
+                         "internalTrafficPolicy": "Cluster",
+                         "ports": [{"port": 80, "protocol": "TCP", "targetPort": 80}]}
+            }))
+        };
+        assert_eq!(
+            messages(&base(
+                "None",
+                serde_json::json!({"clientIP": {"timeoutSeconds": 10}})
+            )),
+            [
+                "spec.sessionAffinityConfig: Forbidden: must not be set when session affinity is None"
+            ]
+        );
+        assert_eq!(
+            messages(&base("ClientIP", serde_json::Value::Null)),
+            ["spec.sessionAffinityConfig: Required value: when session affinity type is ClientIP"]
+        );
+        assert_eq!(
+            messages(&base("ClientIP", serde_json::json!({"clientIP": {}}))),
+            [
+                "spec.sessionAffinityConfig.clientIP.timeoutSeconds: Required value: when session affinity type is ClientIP"
+            ]
+        );
+        assert!(
+            messages(&base(
+                "ClientIP",
+                serde_json::json!({"clientIP": {"timeoutSeconds": 10800}})
+            ))
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn dual_stack_cluster_ips() {
+        let s = svc(serde_json::json!({
+            "metadata": {"name": "web"},
+            "spec": {"type": "ClusterIP", "sessionAffinity": "None",
+                     "internalTrafficPolicy": "Cluster",
+                     "clusterIP": "10.96.0.10",
+                     "clusterIPs": ["10.96.0.10", "10.96.0.11"],
+                     "ipFamilies": ["IPv4", "IPv4"],
+                     "ports": [{"port": 80, "protocol": "TCP", "targetPort": 80}]}
+        }));
+        assert_eq!(
+            messages(&s),
+            [
+                "spec.ipFamilies[1]: Duplicate value: \"IPv4\"",
+                "spec.clusterIPs: Invalid value: [\"10.96.0.10\",\"10.96.0.11\"]: may specify no more than one IP for each IP family",
+            ]
+        );
+    }
+}
