@@ -1,0 +1,148 @@
+//! Validation as the API server does it (`pkg/apis/core/validation`,
+//! `pkg/apis/networking/validation`, `pkg/apis/apps/validation`), run on
+//! objects after defaulting. Each function returns field errors with the API
+//! server's paths, types and messages, in the upstream order; the caller
+//! locates them in the source.
+//!
+//! Values are printed the way `field.Error` prints them: strings Go-quoted,
+//! numbers bare, anything else as JSON (Go's `encoding/json` of the internal
+//! type, which for internal structs means Go field names as keys).
+
+mod deployment;
+pub mod format;
+mod ingress;
+mod service;
+
+use crate::decode::go_quote;
+use crate::diag::{ErrorType, FieldError};
+use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::core::v1::Service;
+use k8s_openapi::api::networking::v1::Ingress;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use std::collections::BTreeMap;
+
+/// `ValidateService` (create) on a defaulted Service.
+///
+/// The registry's own normalisation (syncing `clusterIP` and `clusterIPs`)
+/// is applied first, since it always runs before validation; defaulted
+/// fields that are still missing are reported as the upstream function
+/// reports them on internal objects (Required, or an invalid zero value).
+pub fn service(svc: &Service) -> Vec<FieldError> {
+    service::validate(svc)
+}
+
+/// `ValidateIngressCreate` (networking/v1) on an Ingress.
+pub fn ingress(ing: &Ingress) -> Vec<FieldError> {
+    ingress::validate(ing)
+}
+
+/// The Deployment rules the routing model depends on: replicas, the
+/// selector, and the selector matching the template labels.
+pub fn deployment(d: &Deployment) -> Vec<FieldError> {
+    deployment::validate(d)
+}
+
+/// A name rule for `metadata.name` (`ValidateNameFunc` upstream).
+type NameFn = fn(&str) -> Vec<String>;
+
+/// `ValidateObjectMeta` for a namespaced object on create.
+///
+/// A missing namespace is not reported: in YAML it defaults to the one kubectl
+/// uses (`default`), so the API server never sees it empty. A missing name is
+/// not reported when `generateName` is set, because the server generates the
+/// name before it validates.
+fn object_meta(meta: &ObjectMeta, name_fn: NameFn, out: &mut Vec<FieldError>) {
+    let generate_name = meta.generate_name.as_deref().unwrap_or("");
+    if !generate_name.is_empty() {
+        for msg in name_fn(&format::mask_trailing_dash(generate_name)) {
+            out.push(FieldError::invalid_str(
+                "metadata.generateName",
+                generate_name,
+                msg,
+            ));
+        }
+    }
+    match meta.name.as_deref().unwrap_or("") {
+        "" if generate_name.is_empty() => out.push(FieldError::required(
+            "metadata.name",
+            "name or generateName is required",
+        )),
+        "" => {}
+        name => {
+            for msg in name_fn(name) {
+                out.push(FieldError::invalid_str("metadata.name", name, msg));
+            }
+        }
+    }
+    if let Some(ns) = meta.namespace.as_deref().filter(|ns| !ns.is_empty()) {
+        for msg in format::dns1123_label(ns) {
+            out.push(FieldError::invalid_str("metadata.namespace", ns, msg));
+        }
+    }
+    if let Some(labels) = &meta.labels {
+        validate_labels(labels, "metadata.labels", out);
+    }
+    if let Some(annotations) = &meta.annotations {
+        validate_annotations(annotations, "metadata.annotations", out);
+    }
+}
+
+/// `ValidateLabels`: every key a qualified name, every value a label value.
+/// Errors carry the map's path, not the key's (as upstream). Keys are visited
+/// in sorted order, where Go's map order is random.
+fn validate_labels(labels: &BTreeMap<String, String>, path: &str, out: &mut Vec<FieldError>) {
+    for (k, v) in labels {
+        for msg in format::qualified_name(k) {
+            out.push(FieldError::invalid_str(path, k, msg));
+        }
+        for msg in format::label_value(v) {
+            out.push(FieldError::invalid_str(path, v, msg));
+        }
+    }
+}
+
+/// The total size limit of an object's annotations (keys plus values).
+const TOTAL_ANNOTATION_SIZE_LIMIT: usize = 256 * 1024;
+
+/// `ValidateAnnotations`: keys are qualified names compared in lower case;
+/// the total size is limited.
+fn validate_annotations(
+    annotations: &BTreeMap<String, String>,
+    path: &str,
+    out: &mut Vec<FieldError>,
+) {
+    for k in annotations.keys() {
+        for msg in format::qualified_name(&k.to_lowercase()) {
+            out.push(FieldError::invalid_str(path, k, msg));
+        }
+    }
+    let total: usize = annotations.iter().map(|(k, v)| k.len() + v.len()).sum();
+    if total > TOTAL_ANNOTATION_SIZE_LIMIT {
+        out.push(FieldError::new(
+            ErrorType::TooLong,
+            path,
+            None,
+            format!("may not be more than {TOTAL_ANNOTATION_SIZE_LIMIT} bytes"),
+        ));
+    }
+}
+
+/// `field.NotSupported` with the given values, quoted, in the given order.
+fn not_supported(path: impl Into<String>, value: &str, supported: &[&str]) -> FieldError {
+    let list: Vec<String> = supported.iter().map(|s| go_quote(s)).collect();
+    FieldError::new(
+        ErrorType::NotSupported,
+        path,
+        Some(go_quote(value)),
+        format!("supported values: {}", list.join(", ")),
+    )
+}
+
+/// `field.Invalid` with a value printed as JSON (slices, maps, structs).
+fn invalid_json(
+    path: impl Into<String>,
+    value: &serde_json::Value,
+    detail: impl Into<String>,
+) -> FieldError {
+    FieldError::new(ErrorType::Invalid, path, Some(value.to_string()), detail)
+}
