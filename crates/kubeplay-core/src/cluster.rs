@@ -8,7 +8,8 @@ use crate::diag::{Diagnostic, FieldError, Severity};
 use crate::model::{KubeProxyConfiguration, Object, Origin, Resource};
 use crate::net::Cidr;
 use k8s_openapi::api::core::v1::{
-    LoadBalancerIngress, LoadBalancerStatus, Node, NodeAddress, NodeSpec, NodeStatus, Pod, Service,
+    LoadBalancerIngress, LoadBalancerStatus, Node, NodeAddress, NodeCondition, NodeSpec,
+    NodeStatus, NodeSystemInfo, Pod, Service,
 };
 use k8s_openapi::api::discovery::v1::EndpointSlice;
 use k8s_openapi::api::networking::v1::{Ingress, IngressClass};
@@ -17,10 +18,19 @@ use std::net::IpAddr;
 
 /// The default Service CIDR (kubeadm's).
 pub const DEFAULT_SERVICE_CIDR: &str = "10.96.0.0/12";
+/// The IPv6 Service CIDR of the simulated (dual-stack capable) cluster, as kind uses.
+pub const DEFAULT_SERVICE_CIDR_V6: &str = "fd00:10:96::/112";
 /// The default pod network for kube-proxy's local-traffic detection.
 pub const DEFAULT_CLUSTER_CIDR: &str = "10.244.0.0/16";
 /// The simulated cloud's pool for LoadBalancer ingress IPs.
 pub const LB_POOL: &str = "198.51.100.0/24";
+
+/// The Service CIDRs the ClusterIP allocators draw from, one per family.
+#[derive(Clone, Copy, Debug)]
+struct ServiceCidrs {
+    v4: Option<Cidr>,
+    v6: Option<Cidr>,
+}
 
 /// kube-proxy's settings, from a KubeProxyConfiguration or the defaults.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -180,6 +190,11 @@ impl Pending {
     }
 }
 
+/// `IPv4` or `IPv6`, as `spec.ipFamilies` spells them.
+fn family(ip: IpAddr) -> &'static str {
+    if ip.is_ipv4() { "IPv4" } else { "IPv6" }
+}
+
 fn is_persisted(meta: &ObjectMeta) -> bool {
     meta.uid.is_some() || meta.resource_version.is_some() || meta.creation_timestamp.is_some()
 }
@@ -202,17 +217,27 @@ pub fn build_with(
         Resource::KubeProxyConfiguration(c) => Some(c),
         _ => None,
     }));
-    let service_cidr = objects
+    let stated_cidrs: Vec<Cidr> = objects
         .iter()
-        .find_map(|o| match &o.resource {
-            Resource::ServiceCidr(c) => c
-                .spec
-                .as_ref()
-                .and_then(|s| s.cidrs.as_ref())
-                .and_then(|c| c.iter().find_map(|c| Cidr::parse(c))),
+        .filter_map(|o| match &o.resource {
+            Resource::ServiceCidr(c) => c.spec.as_ref().and_then(|s| s.cidrs.clone()),
             _ => None,
         })
-        .or_else(|| Cidr::parse(DEFAULT_SERVICE_CIDR));
+        .flatten()
+        .filter_map(|c| Cidr::parse(&c))
+        .collect();
+    let pick_family = |v4: bool, default: &str| {
+        stated_cidrs
+            .iter()
+            .copied()
+            .find(|c| c.addr.is_ipv4() == v4)
+            .or_else(|| Cidr::parse(default))
+    };
+    let service_cidrs = ServiceCidrs {
+        v4: pick_family(true, DEFAULT_SERVICE_CIDR),
+        v6: pick_family(false, DEFAULT_SERVICE_CIDR_V6),
+    };
+    let service_cidr = service_cidrs.v4;
     let mut cluster = Cluster {
         proxy,
         service_cidr,
@@ -235,7 +260,7 @@ pub fn build_with(
                 let mut svc = svc.clone();
                 svc.metadata.namespace = o.namespace().map(str::to_owned);
                 pending.push(Pending {
-                    persisted: is_persisted(&svc.metadata),
+                    persisted: is_persisted(&svc.metadata) || svc.status.is_some(),
                     svc,
                     origin: Some(o.origin.clone()),
                 });
@@ -245,7 +270,15 @@ pub fn build_with(
                 workload_objects.push(o.clone());
             }
             Resource::Ingress(ing) => {
-                report(crate::validate::ingress(ing), &o.origin, diagnostics);
+                let persisted = is_persisted(&ing.metadata) || ing.status.is_some();
+                for e in crate::validate::ingress(ing) {
+                    let severity = if persisted {
+                        Severity::Info
+                    } else {
+                        Severity::Error
+                    };
+                    diagnostics.push(located(&e, &o.origin, severity));
+                }
                 let mut ing = ing.clone();
                 ing.metadata.namespace = o.namespace().map(str::to_owned);
                 cluster.ingresses.push(ing);
@@ -281,10 +314,10 @@ pub fn build_with(
         crate::defaults::service(&mut p.svc);
     }
     pending.sort_by_key(Pending::key);
-    let allocations = allocate(&mut pending, service_cidr, previous, diagnostics);
+    let allocations = allocate(&mut pending, service_cidrs, previous, diagnostics);
     for p in &pending {
-        if let Some(origin) = &p.origin {
-            report(crate::validate::service(&p.svc), origin, diagnostics);
+        for e in crate::validate::service(&p.svc) {
+            p.report(e, diagnostics);
         }
     }
     let node_infos = crate::workloads::node_infos(&cluster.nodes);
@@ -415,13 +448,14 @@ fn api_server_slice(nodes: &[Node]) -> EndpointSlice {
 /// build's, then fresh hash-chosen ones.
 fn allocate(
     pending: &mut [Pending],
-    service_cidr: Option<Cidr>,
+    cidrs: ServiceCidrs,
     previous: &Allocations,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Allocations {
     use crate::alloc::{IpRange, PortRange, cluster_ip_error, node_port_error};
     let mut out = Allocations::default();
-    let mut ips = service_cidr.map(IpRange::new);
+    let mut v4 = cidrs.v4.map(IpRange::new);
+    let mut v6 = cidrs.v6.map(IpRange::new);
     let mut ports = PortRange::new();
     let mut lb = Cidr::parse(LB_POOL).map(IpRange::new);
 
@@ -455,29 +489,39 @@ fn allocate(
         let key = p.key();
         let persisted = p.persisted;
         let mut errors = Vec::new();
-        if needs_ip(&p.svc)
-            && let Some(stated) = p
+        if needs_ip(&p.svc) {
+            let stated: Vec<String> = p
                 .svc
                 .spec
                 .as_ref()
-                .and_then(|s| s.cluster_ip.clone())
-                .filter(|s| !s.is_empty())
-            && let Ok(ip) = stated.parse::<IpAddr>()
-            && let Some(range) = ips.as_mut()
-        {
-            match range.claim(ip) {
-                Ok(()) => {}
-                // A dump's IP from another range or shared with another dumped
-                // Service is honoured as stated.
-                Err(_) if persisted => {}
-                Err(err) => errors.push(cluster_ip_error(
-                    "spec.clusterIPs[0]",
-                    &stated,
-                    range.cidr(),
-                    err,
-                )),
+                .and_then(|s| s.cluster_ips.clone())
+                .unwrap_or_default();
+            for (i, text) in stated.iter().enumerate() {
+                let Ok(ip) = text.parse::<IpAddr>() else {
+                    // Validation reports the malformed address.
+                    continue;
+                };
+                let range = if ip.is_ipv4() {
+                    v4.as_mut()
+                } else {
+                    v6.as_mut()
+                };
+                if let Some(range) = range {
+                    match range.claim(ip) {
+                        Ok(()) => {}
+                        // A dump's IP from another range, or shared with
+                        // another dumped Service, is honoured as stated.
+                        Err(_) if persisted => {}
+                        Err(err) => errors.push(cluster_ip_error(
+                            &format!("spec.clusterIPs[{i}]"),
+                            text,
+                            range.cidr(),
+                            err,
+                        )),
+                    }
+                }
+                out.cluster_ips.insert(format!("{key}/{}", family(ip)), ip);
             }
-            out.cluster_ips.insert(key.clone(), ip);
         }
         let mut seen: Vec<(i32, i32)> = Vec::new();
         for (i, port) in p
@@ -527,32 +571,48 @@ fn allocate(
     // 2 and 3. The previous build's values where still free, else fresh ones.
     for p in pending.iter_mut() {
         let key = p.key();
-        if needs_ip(&p.svc)
-            && !out.cluster_ips.contains_key(&key)
-            && let Some(range) = ips.as_mut()
-        {
-            let ip = previous
-                .cluster_ips
-                .get(&key)
-                .copied()
-                .filter(|ip| range.try_claim(*ip))
-                .or_else(|| range.pick(&key));
-            if let Some(ip) = ip {
-                out.cluster_ips.insert(key.clone(), ip);
-                if let Some(spec) = p.svc.spec.as_mut() {
-                    spec.cluster_ip = Some(ip.to_string());
-                    spec.cluster_ips = Some(vec![ip.to_string()]);
+        if needs_ip(&p.svc) {
+            let spec = p.svc.spec.clone().unwrap_or_default();
+            let families = spec.ip_families.clone().unwrap_or_default();
+            let mut list = spec.cluster_ips.clone().unwrap_or_default();
+            for (i, fam) in families.iter().enumerate().take(2) {
+                if i < list.len() {
+                    continue;
                 }
-            } else {
-                p.report(
-                    FieldError::new(
-                        crate::diag::ErrorType::Invalid,
-                        "spec.clusterIPs",
-                        None,
-                        "failed to allocate a serviceIP: range is full",
+                let range = if fam == "IPv6" {
+                    v6.as_mut()
+                } else {
+                    v4.as_mut()
+                };
+                let Some(range) = range else { continue };
+                let hint = format!("{key}/{fam}");
+                let ip = previous
+                    .cluster_ips
+                    .get(&hint)
+                    .copied()
+                    .filter(|ip| range.try_claim(*ip))
+                    .or_else(|| range.pick(&hint));
+                match ip {
+                    Some(ip) => {
+                        out.cluster_ips.insert(hint, ip);
+                        list.push(ip.to_string());
+                    }
+                    None => p.report(
+                        FieldError::new(
+                            crate::diag::ErrorType::Invalid,
+                            "spec.clusterIPs",
+                            None,
+                            "failed to allocate a serviceIP: range is full",
+                        ),
+                        diagnostics,
                     ),
-                    diagnostics,
-                );
+                }
+            }
+            if let Some(spec) = p.svc.spec.as_mut()
+                && !list.is_empty()
+            {
+                spec.cluster_ip = list.first().cloned();
+                spec.cluster_ips = Some(list);
             }
         }
         if wants_node_ports(&p.svc) {
@@ -704,10 +764,33 @@ pub fn default_nodes() -> Vec<Node> {
                 ..NodeSpec::default()
             }),
             status: Some(NodeStatus {
-                addresses: Some(vec![NodeAddress {
-                    type_: "InternalIP".to_owned(),
-                    address: format!("172.18.0.{}", i + 1),
+                addresses: Some(vec![
+                    NodeAddress {
+                        type_: "InternalIP".to_owned(),
+                        address: format!("172.18.0.{}", i + 1),
+                    },
+                    NodeAddress {
+                        type_: "Hostname".to_owned(),
+                        address: format!("node-{i}"),
+                    },
+                ]),
+                conditions: Some(vec![NodeCondition {
+                    type_: "Ready".to_owned(),
+                    status: "True".to_owned(),
+                    reason: Some("KubeletReady".to_owned()),
+                    message: Some("kubelet is posting ready status".to_owned()),
+                    ..NodeCondition::default()
                 }]),
+                node_info: Some(NodeSystemInfo {
+                    kubelet_version: "v1.35.0".to_owned(),
+                    kube_proxy_version: "v1.35.0".to_owned(),
+                    container_runtime_version: "containerd://2.1.0".to_owned(),
+                    os_image: "Debian GNU/Linux 12 (bookworm)".to_owned(),
+                    kernel_version: "6.12.0".to_owned(),
+                    operating_system: "linux".to_owned(),
+                    architecture: "amd64".to_owned(),
+                    ..NodeSystemInfo::default()
+                }),
                 ..NodeStatus::default()
             }),
         })

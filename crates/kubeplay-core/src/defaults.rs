@@ -109,12 +109,27 @@ pub fn service(svc: &mut Service) {
                 .filter_map(|ip| ip.parse::<IpAddr>().ok())
                 .map(|ip| if ip.is_ipv4() { "IPv4" } else { "IPv6" }.to_owned())
                 .collect();
-            // kubeplay's simulated cluster is single-stack IPv4.
+            // kubeplay's simulated cluster is dual-stack capable, IPv4 first.
             spec.ip_families = Some(if from_ips.is_empty() {
                 vec!["IPv4".to_owned()]
             } else {
                 from_ips
             });
+        }
+        let dual = matches!(
+            spec.ip_family_policy.as_deref(),
+            Some("PreferDualStack" | "RequireDualStack")
+        );
+        if dual {
+            let families = spec.ip_families.get_or_insert_with(Vec::new);
+            if families.len() == 1 {
+                let other = if families[0] == "IPv6" {
+                    "IPv4"
+                } else {
+                    "IPv6"
+                };
+                families.push(other.to_owned());
+            }
         }
     }
     if let Some(status) = svc.status.as_mut()

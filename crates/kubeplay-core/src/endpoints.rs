@@ -201,7 +201,7 @@ pub fn generate(
             let slice_ports: Vec<EndpointPort> = key
                 .iter()
                 .zip(&ports)
-                .filter(|((_, _, n), _)| n.is_some() || eps.is_empty())
+                .filter(|((_, _, n), _)| n.is_some())
                 .map(|((pname, proto, number), sp)| EndpointPort {
                     name: Some(pname.clone()),
                     protocol: Some(proto.clone()),
