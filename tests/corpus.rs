@@ -34,8 +34,16 @@ fn every_corpus_file_loads_with_only_genuine_errors() {
         objects += a.manifest.objects.len();
         pods += a.cluster.pods.len();
         services += a.cluster.services.len();
-        let name = path.strip_prefix(&dir).unwrap_or(path).display().to_string();
-        for d in a.diagnostics.iter().filter(|d| d.severity == Severity::Error) {
+        let name = path
+            .strip_prefix(&dir)
+            .unwrap_or(path)
+            .display()
+            .to_string();
+        for d in a
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+        {
             errors.push(format!("{name}:{d}"));
         }
     }

@@ -44,6 +44,11 @@ commands:
   dns    -f FILE NAME [--type A|AAAA|SRV|PTR|CNAME|TXT] [--namespace NS] [-o text|json]
          what CoreDNS answers for NAME (a plain IP with --type PTR); with
          --namespace, a pod's search list in NS applies (ndots:5)
+  trace  -f FILE (--from SOURCE --to TARGET | --node NODE --src IP --dst IP --dport N)
+         [--protocol TCP|UDP|SCTP] [--seed N] [-o text|json]
+         a request's path through DNS, the load balancer and kube-proxy; SOURCE is
+         pod/NAME, pod/NS/NAME, node/NAME, external or external:IP; TARGET is a URL,
+         host:port (Service name, ClusterIP, node IP + NodePort, LB IP) or node/NAME:PORT
   get    KIND[,KIND...] -f FILE [-n NS | -A] [-o wide|yaml|json]
                                   kubectl's tables; KIND is services (svc), pods (po),
                                   nodes (no), endpointslices or ingresses (ing)
@@ -65,6 +70,8 @@ struct Options {
     all_namespaces: bool,
     /// `--type` (dns).
     qtype: Option<String>,
+    /// trace's flags, by name (`from`, `to`, `node`, `src`, `dst`, `dport`, `protocol`, `seed`).
+    trace: std::collections::BTreeMap<&'static str, String>,
 }
 
 /// Runs one command line (without the program name).
@@ -100,6 +107,7 @@ fn dispatch(args: &[String], host: &dyn Host) -> Result<Output, String> {
         namespace: None,
         qtype: None,
         all_namespaces: false,
+        trace: std::collections::BTreeMap::new(),
     };
     while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
         match arg {
@@ -107,6 +115,22 @@ fn dispatch(args: &[String], host: &dyn Host) -> Result<Output, String> {
             Short('o') | Long("output") => opts.format = Some(value(&mut parser)?),
             Short('n') | Long("namespace") => opts.namespace = Some(value(&mut parser)?),
             Long("type") => opts.qtype = Some(value(&mut parser)?),
+            Long(
+                flag @ ("from" | "to" | "node" | "src" | "dst" | "dport" | "protocol" | "seed"),
+            ) => {
+                let key: &'static str = match flag {
+                    "from" => "from",
+                    "to" => "to",
+                    "node" => "node",
+                    "src" => "src",
+                    "dst" => "dst",
+                    "dport" => "dport",
+                    "protocol" => "protocol",
+                    _ => "seed",
+                };
+                let v = value(&mut parser)?;
+                opts.trace.insert(key, v);
+            }
             Short('A') | Long("all-namespaces") => opts.all_namespaces = true,
             Value(v) => opts.args.push(v.string().map_err(|e| e.to_string())?),
             other => return Err(other.unexpected().to_string()),
@@ -115,6 +139,7 @@ fn dispatch(args: &[String], host: &dyn Host) -> Result<Output, String> {
     match command.as_str() {
         "check" => check(&opts, host),
         "dns" => dns(&opts, host),
+        "trace" => trace(&opts, host),
         "get" => get(&opts, host),
         other => Err(format!("unknown command {other:?}")),
     }
@@ -354,4 +379,105 @@ fn get(opts: &Options, host: &dyn Host) -> Result<Output, String> {
         }
     };
     Ok(out)
+}
+
+/// `kubeplay trace`: a request's whole path (`--from`/`--to`), or one packet
+/// as kube-proxy on one node sees it (`--node --src --dst --dport`). A trace
+/// that completes exits 0 whatever its verdict.
+fn trace(opts: &Options, host: &dyn Host) -> Result<Output, String> {
+    use kubeplay_core::proxy::{self, Packet};
+    use kubeplay_core::trace::{self as tr, Source, Target, Trace};
+    if opts.files.is_empty() {
+        return Err("trace needs at least one -f FILE".into());
+    }
+    if let Some(extra) = opts.args.first() {
+        return Err(format!("unexpected argument {extra:?}"));
+    }
+    let format = opts.format.as_deref().unwrap_or("text");
+    if format != "text" && format != "json" {
+        return Err(format!("unknown output format {format:?} (text or json)"));
+    }
+    let flag = |k: &str| opts.trace.get(k).map(String::as_str);
+    let protocol = flag("protocol").unwrap_or("TCP").to_ascii_uppercase();
+    if !matches!(protocol.as_str(), "TCP" | "UDP" | "SCTP") {
+        return Err(format!("unknown protocol {protocol:?} (TCP, UDP or SCTP)"));
+    }
+    let seed: u64 = match flag("seed") {
+        Some(s) => s
+            .parse()
+            .map_err(|_| format!("--seed {s:?} is not a number"))?,
+        None => 0,
+    };
+    enum Query {
+        Path(Source, Target),
+        Packet(Packet),
+    }
+    let query = match (flag("from"), flag("to"), flag("node")) {
+        (Some(from), Some(to), None) => Query::Path(Source::parse(from)?, Target::parse(to)?),
+        (None, None, Some(node)) => {
+            let ip = |k: &str| -> Result<std::net::IpAddr, String> {
+                let v = flag(k).ok_or_else(|| format!("--node needs --{k}"))?;
+                v.parse()
+                    .map_err(|_| format!("--{k} {v:?} is not an IP address"))
+            };
+            let dport = flag("dport").ok_or("--node needs --dport")?;
+            let dport: i32 = dport
+                .parse()
+                .ok()
+                .filter(|p| (1..=65535).contains(p))
+                .ok_or_else(|| format!("--dport {dport:?} is not a port number"))?;
+            Query::Packet(Packet {
+                node: node.to_owned(),
+                src: ip("src")?,
+                dst: ip("dst")?,
+                dport,
+                protocol: protocol.clone(),
+            })
+        }
+        _ => {
+            return Err(
+                "trace needs --from and --to, or --node with --src, --dst and --dport".into(),
+            );
+        }
+    };
+    let cluster = match load_cluster(opts, host) {
+        Ok(c) => c,
+        Err(out) => return Ok(out),
+    };
+    let t: Trace = match query {
+        Query::Path(source, target) => tr::trace(&cluster, &source, &target, &protocol, seed),
+        Query::Packet(packet) => {
+            if !cluster
+                .nodes
+                .iter()
+                .any(|n| n.metadata.name.as_deref() == Some(packet.node.as_str()))
+            {
+                return Err(format!("there is no node {:?}", packet.node));
+            }
+            let mut rng = kubeplay_core::rng::Rng::new(seed);
+            let eval = proxy::evaluate(&cluster, &packet, rng.next_u64());
+            Trace {
+                verdict: eval.verdict,
+                reason: eval.reason.clone(),
+                hops: eval.hops.clone(),
+                evaluation: Some(eval),
+                dns: None,
+                delivered_to: None,
+                node: Some(packet.node.clone()),
+            }
+        }
+    };
+    let stdout = if format == "json" {
+        format!(
+            "{}\n",
+            serde_json::to_string_pretty(&t.to_json()).unwrap_or_default()
+        )
+    } else {
+        t.to_text()
+    };
+    Ok(Output {
+        stdout,
+        stderr: String::new(),
+        code: 0,
+    })
 }

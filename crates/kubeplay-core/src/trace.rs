@@ -4,9 +4,10 @@
 //! that answers, with one plain sentence per hop.
 
 use crate::cluster::Cluster;
+use crate::dns::QType;
 use crate::proxy::{self, Evaluation, Hop, Packet, Verdict};
 use crate::rng::Rng;
-use k8s_openapi::api::core::v1::{Pod, Service};
+use k8s_openapi::api::core::v1::Pod;
 use std::net::IpAddr;
 
 /// The address an external client has when none is given.
@@ -248,43 +249,6 @@ fn node_ip(cluster: &Cluster, node: &str) -> Option<IpAddr> {
         .find(|ip| !ip.is_loopback())
 }
 
-/// Finds the Service a cluster DNS name means, trying the pod's search path
-/// (`<ns>.svc.cluster.local svc.cluster.local cluster.local`) for short names.
-fn resolve_service<'a>(
-    cluster: &'a Cluster,
-    name: &str,
-    namespace: Option<&str>,
-) -> Option<(&'a Service, String)> {
-    let name = name.trim_end_matches('.').to_ascii_lowercase();
-    let mut candidates = Vec::new();
-    let fqdn_suffix = format!(".svc.{ZONE}");
-    if name.ends_with(&fqdn_suffix) || name.ends_with(ZONE) {
-        candidates.push(name.clone());
-    } else if let Some(ns) = namespace {
-        for suffix in [
-            format!("{ns}.svc.{ZONE}"),
-            format!("svc.{ZONE}"),
-            ZONE.to_owned(),
-        ] {
-            candidates.push(format!("{name}.{suffix}"));
-        }
-    }
-    for fqdn in candidates {
-        let Some(rest) = fqdn.strip_suffix(&fqdn_suffix) else {
-            continue;
-        };
-        let Some((svc, ns)) = rest.split_once('.') else {
-            continue;
-        };
-        if let Some(s) = cluster.services.iter().find(|s| {
-            s.metadata.name.as_deref() == Some(svc) && s.metadata.namespace.as_deref() == Some(ns)
-        }) {
-            return Some((s, fqdn));
-        }
-    }
-    None
-}
-
 /// Traces one request. The seed drives every random choice (the load
 /// balancer's node, kube-proxy's endpoint), so the same inputs give the same trace.
 pub fn trace(
@@ -345,114 +309,95 @@ pub fn trace(
             )],
         );
     } else {
-        match resolve_service(cluster, &target.host, search_ns.as_deref()) {
-            Some((svc, fqdn)) => {
-                let spec = svc.spec.as_ref();
-                if spec.and_then(|s| s.type_.as_deref()) == Some("ExternalName") {
-                    let cname = spec
-                        .and_then(|s| s.external_name.clone())
-                        .unwrap_or_default();
-                    let step = DnsStep {
-                        query: target.host.clone(),
-                        name: fqdn.clone(),
-                        record: "CNAME".into(),
-                        data: format!("{}.", cname.trim_end_matches('.')),
-                    };
-                    hops.push(hop(
-                        &src_label,
-                        format!("The pod asks CoreDNS (kube-dns, 10.96.0.10) for {}; {fqdn} is an ExternalName Service, so the answer is a CNAME to {cname}.", target.host),
-                    ));
-                    hops.push(hop(
-                        &src_label,
-                        format!("The pod connects to {cname}:{} directly. kube-proxy has no rules for ExternalName Services: nothing is proxied and the port is not rewritten.", target.port),
-                    ));
-                    let mut t = with_hops(
-                        Verdict::None,
-                        format!(
-                            "{fqdn} is an ExternalName Service: DNS answers a CNAME to {cname}; no proxying"
-                        ),
-                        hops,
-                    );
-                    t.dns = Some(step);
-                    return t;
-                }
-                let ip = spec.and_then(|s| s.cluster_ip.as_deref()).unwrap_or("");
-                let ip = if ip == "None" {
-                    // Headless: DNS returns the ready endpoints; the client takes one.
-                    let eps: Vec<IpAddr> = spec
-                        .and_then(|s| s.ports.as_ref())
-                        .and_then(|p| p.first())
-                        .map(|p| proxy::endpoints_for(cluster, svc, p))
-                        .unwrap_or_default()
-                        .into_iter()
-                        .filter(|e| e.ready)
-                        .map(|e| e.ip)
-                        .collect();
-                    if eps.is_empty() {
-                        return with_hops(
-                            Verdict::NxDomain,
-                            format!("{fqdn} is a headless Service with no ready endpoints"),
-                            vec![hop(
-                                &src_label,
-                                format!(
-                                    "CoreDNS has no records for {fqdn}: the headless Service has no ready endpoints."
-                                ),
-                            )],
-                        );
-                    }
-                    eps[(rng.next_u64() % eps.len() as u64) as usize]
-                } else {
-                    match ip.parse() {
-                        Ok(ip) => ip,
-                        Err(_) => return failed(format!("{fqdn} has no usable ClusterIP")),
-                    }
-                };
-                hops.push(hop(&src_label, format!("The pod asks CoreDNS (kube-dns, 10.96.0.10) for {}; it answers {fqdn} A {ip}.", target.host)));
-                dns = Some(DnsStep {
-                    query: target.host.clone(),
-                    name: fqdn,
-                    record: "A".into(),
-                    data: ip.to_string(),
-                });
-                ip
-            }
-            None => {
-                let known_zone = target.host.trim_end_matches('.').ends_with(ZONE);
-                if known_zone || !target.host.contains('.') {
-                    return with_hops(
-                        Verdict::NxDomain,
-                        format!("no Service answers to {}", target.host),
-                        vec![hop(
-                            &src_label,
-                            format!(
-                                "CoreDNS answers NXDOMAIN for {}: no such Service.",
-                                target.host
-                            ),
-                        )],
-                    );
-                }
-                hops.push(hop(
+        // A pod asks CoreDNS with its namespace's search list; a node's own
+        // resolver does not know cluster names, so it asks for the name as is.
+        let resp = crate::dns::query(cluster, &target.host, QType::A, search_ns.as_deref());
+        let cname = resp.answers.iter().find(|r| r.rtype == QType::Cname);
+        let addrs: Vec<IpAddr> = resp
+            .answers
+            .iter()
+            .filter(|r| r.rtype == QType::A)
+            .filter_map(|r| r.data.parse().ok())
+            .collect();
+        let answered = resp
+            .answers
+            .first()
+            .map_or_else(|| resp.name.clone(), |r| r.name.clone());
+        let answered = answered.trim_end_matches('.').to_owned();
+        if let Some(cname) = cname {
+            let target_name = cname.data.trim_end_matches('.').to_owned();
+            let step = DnsStep {
+                query: target.host.clone(),
+                name: answered.clone(),
+                record: "CNAME".into(),
+                data: cname.data.clone(),
+            };
+            let external = addrs
+                .first()
+                .map_or_else(|| "its address".to_owned(), IpAddr::to_string);
+            hops.push(hop(
+                &src_label,
+                format!("The pod asks CoreDNS (kube-dns, 10.96.0.10) for {}; {answered} is an ExternalName Service, so the answer is a CNAME to {target_name} ({external}).", target.host),
+            ));
+            hops.push(hop(
+                &src_label,
+                format!("The pod connects to {target_name}:{} directly. kube-proxy has no rules for ExternalName Services: nothing is proxied and the port is not rewritten.", target.port),
+            ));
+            let mut t = with_hops(
+                Verdict::None,
+                format!(
+                    "{answered} is an ExternalName Service: DNS answers a CNAME to {target_name}; no proxying"
+                ),
+                hops,
+            );
+            t.dns = Some(step);
+            return t;
+        }
+        if addrs.is_empty() {
+            let tried: Vec<String> = resp
+                .tried
+                .iter()
+                .map(|a| a.name.trim_end_matches('.').to_owned())
+                .collect();
+            return with_hops(
+                Verdict::NxDomain,
+                format!("no Service answers to {}", target.host),
+                vec![hop(
                     &src_label,
                     format!(
-                        "{} is outside the cluster; CoreDNS forwards the query upstream.",
-                        target.host
+                        "CoreDNS has no address for {} (tried {}).",
+                        target.host,
+                        tried.join(", ")
                     ),
-                ));
-                return with_hops(
-                    Verdict::None,
-                    format!(
-                        "{} is outside the cluster; kube-proxy is not involved",
-                        target.host
-                    ),
-                    hops,
-                );
-            }
+                )],
+            );
         }
+        // A headless Service answers every ready endpoint; the client takes one.
+        let ip = addrs[(rng.next_u64() % addrs.len() as u64) as usize];
+        let many = if addrs.len() > 1 {
+            format!(
+                " (one of {} endpoint addresses of a headless Service)",
+                addrs.len()
+            )
+        } else {
+            String::new()
+        };
+        hops.push(hop(
+            &src_label,
+            format!("The pod asks CoreDNS (kube-dns, 10.96.0.10) for {}; it answers {answered} A {ip}{many}.", target.host),
+        ));
+        dns = Some(DnsStep {
+            query: target.host.clone(),
+            name: answered,
+            record: "A".into(),
+            data: ip.to_string(),
+        });
+        ip
     };
     hops.push(hop(
         &src_label,
         format!(
-            "{src_label} sends a {protocol} packet from {src_ip} to {dst}:{}.",
+            "Sends a {protocol} packet from {src_ip} to {dst}:{}.",
             target.port
         ),
     ));
