@@ -452,7 +452,7 @@ pub fn trace(
         );
         hops.push(hop(
             &at,
-            format!("{at} receives the packet on port {} from {from}.", ep.port),
+            format!("Receives the packet on port {} from {from}.", ep.port),
         ));
         delivered_to = pod.map(|p| {
             (
