@@ -12,7 +12,9 @@ use k8s_openapi::api::core::v1::{
     NodeStatus, NodeSystemInfo, Pod, Service,
 };
 use k8s_openapi::api::discovery::v1::EndpointSlice;
-use k8s_openapi::api::networking::v1::{Ingress, IngressClass};
+use k8s_openapi::api::networking::v1::{
+    Ingress, IngressClass, IngressLoadBalancerIngress, IngressLoadBalancerStatus, IngressStatus,
+};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use std::net::IpAddr;
 
@@ -24,6 +26,9 @@ pub const DEFAULT_SERVICE_CIDR_V6: &str = "fd00:10:96::/112";
 pub const DEFAULT_CLUSTER_CIDR: &str = "10.244.0.0/16";
 /// The simulated cloud's pool for LoadBalancer ingress IPs.
 pub const LB_POOL: &str = "198.51.100.0/24";
+/// The simulated Ingress controller's public address: the first address of
+/// the load-balancer pool, kept out of Service allocation.
+pub const INGRESS_CONTROLLER_IP: &str = "198.51.100.1";
 
 /// The Service CIDRs the ClusterIP allocators draw from, one per family.
 #[derive(Clone, Copy, Debug)]
@@ -349,6 +354,26 @@ pub fn build_with(
     sort_by_key(&mut cluster.pods, |p| &p.metadata);
     sort_by_key(&mut cluster.endpoint_slices, |s| &s.metadata);
     sort_by_key(&mut cluster.ingresses, |i| &i.metadata);
+    // The simulated controller publishes its address on every Ingress it
+    // serves, as ingress-nginx does, unless the manifest states a status.
+    for ing in &mut cluster.ingresses {
+        let stated = ing
+            .status
+            .as_ref()
+            .and_then(|s| s.load_balancer.as_ref())
+            .and_then(|l| l.ingress.as_ref())
+            .is_some_and(|i| !i.is_empty());
+        if !stated {
+            ing.status = Some(IngressStatus {
+                load_balancer: Some(IngressLoadBalancerStatus {
+                    ingress: Some(vec![IngressLoadBalancerIngress {
+                        ip: Some(INGRESS_CONTROLLER_IP.to_owned()),
+                        ..IngressLoadBalancerIngress::default()
+                    }]),
+                }),
+            });
+        }
+    }
     cluster
 }
 
@@ -458,6 +483,9 @@ fn allocate(
     let mut v6 = cidrs.v6.map(IpRange::new);
     let mut ports = PortRange::new();
     let mut lb = Cidr::parse(LB_POOL).map(IpRange::new);
+    if let (Some(pool), Ok(ip)) = (lb.as_mut(), INGRESS_CONTROLLER_IP.parse::<IpAddr>()) {
+        pool.try_claim(ip);
+    }
 
     let needs_ip = |svc: &Service| {
         let spec = svc.spec.as_ref();

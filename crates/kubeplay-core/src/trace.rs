@@ -292,7 +292,19 @@ pub fn trace(
             None => return failed(format!("there is no node {node}")),
         }
     } else if let Ok(ip) = target.host.parse::<IpAddr>() {
+        if matches!(source, Source::External(_))
+            && target.path.is_some()
+            && !cluster.ingresses.is_empty()
+            && target.host == crate::cluster::INGRESS_CONTROLLER_IP
+        {
+            return ingress(cluster, &src_label, target, &mut rng);
+        }
         ip
+    } else if matches!(source, Source::External(_))
+        && target.path.is_some()
+        && !cluster.ingresses.is_empty()
+    {
+        return ingress(cluster, &src_label, target, &mut rng);
     } else if matches!(source, Source::External(_)) {
         return with_hops(
             Verdict::NxDomain,
@@ -481,6 +493,186 @@ pub fn trace(
         hops,
         delivered_to,
         node: Some(node),
+    }
+}
+
+/// An HTTP request from outside to the simulated Ingress controller: public
+/// DNS gives the controller's address, the controller matches host and path
+/// (SEMANTICS §9) and proxies to a ready endpoint of the backend Service
+/// directly, as ingress-nginx does (it reads EndpointSlices itself; kube-proxy
+/// is not on this path).
+fn ingress(cluster: &Cluster, src_label: &str, target: &Target, rng: &mut Rng) -> Trace {
+    use crate::ingress::{Backend, BackendPort, IngressRoute, PathKind};
+    let controller = crate::cluster::INGRESS_CONTROLLER_IP;
+    let path = target.path.clone().unwrap_or_else(|| "/".into());
+    let mut hops = Vec::new();
+    if target.host.parse::<IpAddr>().is_err() {
+        hops.push(hop(
+            src_label,
+            format!(
+                "Public DNS resolves {} to {controller}, the Ingress controller's load balancer.",
+                target.host
+            ),
+        ));
+    }
+    hops.push(hop(
+        src_label,
+        format!(
+            "Sends an HTTP request for {}{path} to {controller}:{}.",
+            target.host, target.port
+        ),
+    ));
+    let at = "ingress controller";
+    let (backend, how) = match crate::ingress::route(cluster, &target.host, &path) {
+        IngressRoute::Path {
+            ingress,
+            rule,
+            path_type,
+            matched,
+            backend,
+            ..
+        } => {
+            let kind = match path_type {
+                PathKind::Exact => "Exact",
+                PathKind::Prefix => "Prefix",
+                PathKind::ImplementationSpecific => "ImplementationSpecific (matched as Prefix)",
+            };
+            (
+                backend,
+                format!(
+                    "Ingress {}/{} (spec.rules[{rule}]) matches host {} and path {matched} ({kind}).",
+                    ingress.namespace, ingress.name, target.host
+                ),
+            )
+        }
+        IngressRoute::DefaultBackend { ingress, backend } => (
+            backend,
+            format!(
+                "No rule path matches {path}; the defaultBackend of Ingress {}/{} takes the request.",
+                ingress.namespace, ingress.name
+            ),
+        ),
+        IngressRoute::NotFound => {
+            hops.push(hop(at, format!("No Ingress rule matches host {} and path {path}, so the controller answers 404 Not Found.", target.host)));
+            return with_hops(
+                Verdict::Accept,
+                format!(
+                    "no Ingress rule matches {}{path}: 404 from the controller",
+                    target.host
+                ),
+                hops,
+            );
+        }
+    };
+    hops.push(hop(at, how));
+    let (ns, name, port) = match backend {
+        Backend::Service {
+            namespace,
+            name,
+            port,
+        } => (namespace, name, port),
+        Backend::Resource { kind, name, .. } => {
+            hops.push(hop(at, format!("The backend is a {kind} resource ({name}), not a Service; kubeplay does not simulate it.")));
+            return with_hops(
+                Verdict::Accept,
+                format!("the backend is the {kind} {name}, not a Service"),
+                hops,
+            );
+        }
+    };
+    let svc = cluster.services.iter().find(|s| {
+        s.metadata.namespace.as_deref() == Some(ns.as_str())
+            && s.metadata.name.as_deref() == Some(name.as_str())
+    });
+    let sp = svc
+        .and_then(|s| s.spec.as_ref())
+        .and_then(|s| s.ports.as_ref())
+        .and_then(|ports| {
+            ports.iter().find(|p| match &port {
+                BackendPort::Number(n) => p.port == *n,
+                BackendPort::Name(n) => p.name.as_deref() == Some(n.as_str()),
+                BackendPort::Missing => false,
+            })
+        });
+    let (Some(svc), Some(sp)) = (svc, sp) else {
+        hops.push(hop(at, format!("The backend Service {ns}/{name} (or its port) does not exist, so the controller answers 503 Service Unavailable.")));
+        return with_hops(
+            Verdict::Accept,
+            format!("backend {ns}/{name} not found: 503 from the controller"),
+            hops,
+        );
+    };
+    let eps: Vec<proxy::ProxyEndpoint> = proxy::endpoints_for(cluster, svc, sp)
+        .into_iter()
+        .filter(|e| e.ready)
+        .collect();
+    if eps.is_empty() {
+        hops.push(hop(at, format!("{ns}/{name} has no ready endpoints, so the controller answers 503 Service Unavailable.")));
+        return with_hops(
+            Verdict::Accept,
+            format!("{ns}/{name} has no ready endpoints: 503 from the controller"),
+            hops,
+        );
+    }
+    let chosen = eps[(rng.next_u64() % eps.len() as u64) as usize].clone();
+    let n = eps.len() as u32;
+    let pod = cluster
+        .pods
+        .iter()
+        .find(|p| crate::workloads::pod_ip(p) == Some(chosen.ip));
+    let pod_name = pod.and_then(|p| p.metadata.name.clone());
+    hops.push(hop(
+        at,
+        format!(
+            "The controller proxies to {} ({}, read from its EndpointSlices; kube-proxy is not involved).",
+            chosen.key(),
+            if n == 1 {
+                format!("the only ready endpoint of {ns}/{name}")
+            } else {
+                format!("one of {n} ready endpoints of {ns}/{name}")
+            }
+        ),
+    ));
+    let pod_at = pod_name
+        .as_ref()
+        .map_or_else(|| chosen.ip.to_string(), |p| format!("pod/{p}"));
+    hops.push(hop(
+        &pod_at,
+        format!(
+            "Receives the request on port {} from the Ingress controller.",
+            chosen.port
+        ),
+    ));
+    let choices = eps
+        .iter()
+        .map(|e| proxy::Choice {
+            endpoint: e.key(),
+            probability: (1, n),
+            pod: e.pod.clone(),
+            node: e.node.clone(),
+        })
+        .collect();
+    Trace {
+        verdict: Verdict::Dnat,
+        reason: format!("the Ingress controller proxies to {}", chosen.key()),
+        evaluation: Some(proxy::Evaluation {
+            verdict: Verdict::Dnat,
+            reason: format!("the Ingress controller proxies to {}", chosen.key()),
+            choices,
+            chosen: Some(chosen),
+            masquerade: true,
+            hops: Vec::new(),
+            matched: None,
+        }),
+        dns: None,
+        hops,
+        delivered_to: pod.map(|p| {
+            (
+                p.metadata.namespace.clone().unwrap_or_default(),
+                p.metadata.name.clone().unwrap_or_default(),
+            )
+        }),
+        node: None,
     }
 }
 
