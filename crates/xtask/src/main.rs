@@ -68,6 +68,25 @@ fn serve() -> Result<()> {
     Ok(())
 }
 
+/// Copies every fixture manifest into one flat folder, the fuzzer's seed corpus.
+fn copy_seeds(fixtures: &Path, seeds: &Path) -> Result<()> {
+    std::fs::create_dir_all(seeds)?;
+    let mut files = Vec::new();
+    collect_files(fixtures, &mut files);
+    for f in files
+        .iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "yaml"))
+    {
+        let name = f
+            .strip_prefix(fixtures)
+            .unwrap_or(f)
+            .to_string_lossy()
+            .replace('/', "--");
+        std::fs::copy(f, seeds.join(name))?;
+    }
+    Ok(())
+}
+
 /// Builds the optimised site into `dist/` and prints each file's size.
 fn dist() -> Result<PathBuf> {
     let env = tools::ensure(tools::Need::Build)?;
@@ -236,6 +255,17 @@ fn test() -> Result<()> {
         ),
     }
     step("native tests", &mut native, &mut tally)?;
+    let seeds = root.join("target/fuzz-seeds");
+    copy_seeds(&root.join("tests/fixtures"), &seeds)?;
+    step(
+        "fuzz target (build, then 15 s of fuzzing from the fixtures)",
+        env.command("cargo")
+            .args(["fuzz", "run", "--sanitizer", "none", "front_end"])
+            .arg(&seeds)
+            .args(["--", "-max_total_time=15", "-max_len=8192"])
+            .current_dir(&root),
+        &mut tally,
+    )?;
     step(
         "wasm-bindgen-test (headless Chromium)",
         env.command("cargo")

@@ -61,6 +61,7 @@ pub fn ensure(need: Need) -> Result<Env> {
     trunk(&env)?;
     if need == Need::Test {
         chromium(&env)?;
+        cargo_fuzz(&env)?;
     }
     println!("=== tools: ready");
     Ok(env)
@@ -165,6 +166,29 @@ fn trunk(env: &Env) -> Result<()> {
         env.command("cargo")
             .args(["install", "trunk", "--version", TRUNK_VERSION, "--locked"]),
     )
+}
+
+/// cargo-fuzz builds and runs the front end's fuzz target on stable Rust
+/// (`--sanitizer none`).
+const CARGO_FUZZ_VERSION: &str = "0.13.2";
+
+fn cargo_fuzz(env: &Env) -> Result<()> {
+    let want = format!("cargo-fuzz {CARGO_FUZZ_VERSION}");
+    if env
+        .output("cargo", &["fuzz", "--version"])
+        .is_some_and(|v| v == want)
+    {
+        println!("cargo-fuzz {CARGO_FUZZ_VERSION}: present");
+        return Ok(());
+    }
+    println!("cargo-fuzz {CARGO_FUZZ_VERSION}: installing (about 3 minutes)");
+    status(env.command("cargo").args([
+        "install",
+        "cargo-fuzz",
+        "--version",
+        CARGO_FUZZ_VERSION,
+        "--locked",
+    ]))
 }
 
 fn chromium(env: &Env) -> Result<()> {
