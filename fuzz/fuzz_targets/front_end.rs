@@ -10,7 +10,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let analysis = kubeplay_core::analyze(text);
-    let lines = text.split('\n').count() as u32 + 1;
+    let lines = kubeplay_core::yaml::normalise_newlines(text).split('\n').count() as u32;
     for d in &analysis.diagnostics {
         assert!(d.span.start.line >= 1 && d.span.start.line <= lines, "{d:?} is outside the text");
     }

@@ -175,7 +175,10 @@ pub fn parse_stream(text: &str) -> (Vec<Document>, Vec<Diagnostic>) {
     let mut docs = Vec::new();
     let mut diags = Vec::new();
     let mut offset_line = 0u32;
-    let mut rest = std::borrow::Cow::Borrowed(text);
+    // YAML (and editors) treat CRLF, LF and a lone CR all as line breaks;
+    // normalising them once keeps every line count in the core in step.
+    let normalised = normalise_newlines(text);
+    let mut rest = std::borrow::Cow::Borrowed(normalised.as_ref());
     let mut repairs = 0;
     loop {
         let before = docs.len();
@@ -232,6 +235,15 @@ fn indent_closing_bracket(text: &str, line: usize) -> Option<String> {
         out.push_str(l);
     }
     Some(out)
+}
+
+/// The text with CRLF and lone CR turned into LF (borrowed when there are none).
+pub fn normalise_newlines(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('\r') {
+        std::borrow::Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
 }
 
 fn syntax_message(info: &str) -> String {
@@ -519,6 +531,17 @@ mod tests {
             .map(|c| c.to_json());
         assert_eq!(cmd, Some(serde_json::json!(["sh", "-c"])));
         assert_eq!(n.locate("spec.other").start, Pos::new(5, 10));
+    }
+
+    #[test]
+    fn lone_carriage_returns_are_line_breaks() {
+        // Found by the fuzzer: saphyr counts a lone CR as a line break.
+        let (docs, diags) = parse_stream("a: 1\r\rb: [\n");
+        assert_eq!(docs.len(), 0);
+        assert_eq!(diags.len(), 1);
+        assert!(diags[0].span.start.line <= 4, "{diags:?}");
+        let n = one("a: 1\r\nb: 2\rc: 3\n");
+        assert_eq!(n.locate("c").start, Pos::new(3, 4));
     }
 
     #[test]
