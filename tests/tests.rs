@@ -3,3 +3,5 @@
 mod cluster;
 mod corpus;
 mod fixtures;
+#[cfg(not(target_arch = "wasm32"))]
+mod properties;

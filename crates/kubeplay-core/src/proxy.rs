@@ -300,21 +300,70 @@ fn node_pod_cidr(cluster: &Cluster, node: &str) -> Option<Cidr> {
         .and_then(Cidr::parse)
 }
 
-/// Whether kube-proxy's local-traffic detector calls `src` pod traffic.
-fn from_pods(cluster: &Cluster, node: &str, src: IpAddr) -> bool {
-    if cluster.proxy.detect_local_mode == "NodeCIDR" {
-        return node_pod_cidr(cluster, node).is_some_and(|c| c.contains(src));
+/// Whether kube-proxy's local-traffic detector calls `src` pod traffic, or
+/// `None` when no detector can be built (kube-proxy then writes neither the
+/// "masquerade off-cluster traffic" rule nor the ETP=Local pod short-cut).
+fn from_pods(cluster: &Cluster, node: &str, src: IpAddr) -> Option<bool> {
+    match cluster.proxy.detect_local_mode.as_str() {
+        // The node's own podCIDR only: pods on other nodes count as outside.
+        "NodeCIDR" => node_pod_cidr(cluster, node).map(|c| c.contains(src)),
+        // These modes match packets arriving on this node's pod interfaces,
+        // so only pods scheduled on this node are "local".
+        "BridgeInterface" | "InterfaceNamePrefix" => Some(
+            node_pod_cidr(cluster, node).is_some_and(|c| c.contains(src))
+                || cluster.pods.iter().any(|p| {
+                    crate::workloads::pod_ip(p) == Some(src)
+                        && p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some(node)
+                }),
+        ),
+        _ => {
+            if cluster.proxy.cluster_cidrs.is_empty() {
+                return None;
+            }
+            Some(
+                cluster.proxy.cluster_cidrs.iter().any(|c| c.contains(src))
+                    || cluster.nodes.iter().any(|n| {
+                        // Nodes whose podCIDR lies outside the configured cluster CIDR
+                        // (a dump from another cluster) still count as pod networks.
+                        n.spec
+                            .as_ref()
+                            .and_then(|s| s.pod_cidr.as_deref())
+                            .and_then(Cidr::parse)
+                            .is_some_and(|c| c.contains(src))
+                    }),
+            )
+        }
     }
-    cluster.proxy.cluster_cidrs.iter().any(|c| c.contains(src))
-        || cluster.nodes.iter().any(|n| {
-            // Nodes whose podCIDR lies outside the configured cluster CIDR
-            // (a dump from another cluster) still count as pod networks.
-            n.spec
-                .as_ref()
-                .and_then(|s| s.pod_cidr.as_deref())
-                .and_then(Cidr::parse)
-                .is_some_and(|c| c.contains(src))
-        })
+}
+
+/// Whether `nodePortAddresses` lets `dst` accept NodePorts. kube-proxy keeps
+/// only the CIDRs of the packet's family; when none is left it opens
+/// NodePorts on every address of that family (`NewNodePortAddresses`).
+fn node_port_address_allowed(cluster: &Cluster, dst: IpAddr) -> bool {
+    let same_family: Vec<&Cidr> = cluster
+        .proxy
+        .node_port_addresses
+        .iter()
+        .filter(|c| c.network().is_ipv4() == dst.is_ipv4())
+        .collect();
+    same_family.is_empty() || same_family.iter().any(|c| c.contains(dst))
+}
+
+/// The node's primary address: its first InternalIP (else any address),
+/// which kube-proxy compares with `loadBalancerSourceRanges`.
+fn primary_node_ip(cluster: &Cluster, node: &str) -> Option<IpAddr> {
+    let addrs: Vec<(String, IpAddr)> = cluster
+        .nodes
+        .iter()
+        .filter(|n| n.metadata.name.as_deref() == Some(node))
+        .flat_map(|n| n.status.iter().flat_map(|s| s.addresses.iter().flatten()))
+        .filter_map(|a| Some((a.type_.clone(), a.address.parse().ok()?)))
+        .collect();
+    addrs
+        .iter()
+        .find(|(t, _)| t == "InternalIP")
+        .or_else(|| addrs.first())
+        .map(|(_, ip)| *ip)
 }
 
 fn pod_of(cluster: &Cluster, ip: IpAddr) -> Option<String> {
@@ -385,18 +434,7 @@ pub fn evaluate(cluster: &Cluster, packet: &Packet, roll: u64) -> Evaluation {
             {
                 continue;
             }
-            let lb_ips: Vec<IpAddr> = svc
-                .status
-                .as_ref()
-                .and_then(|s| s.load_balancer.as_ref())
-                .and_then(|l| l.ingress.as_ref())
-                .map(|ing| {
-                    ing.iter()
-                        .filter(|i| i.ip_mode.as_deref() != Some("Proxy"))
-                        .filter_map(|i| i.ip.as_deref()?.parse().ok())
-                        .collect()
-                })
-                .unwrap_or_default();
+            let lb_ips = lb_ips(svc);
             let external_ips: Vec<IpAddr> = spec
                 .external_ips
                 .iter()
@@ -482,6 +520,22 @@ pub fn evaluate(cluster: &Cluster, packet: &Packet, roll: u64) -> Evaluation {
         ),
         None,
     )
+}
+
+/// The LB ingress IPs kube-proxy captures: entries with an `ip` whose
+/// `ipMode` is not `Proxy` (a proxying LB delivers to node IP:nodePort).
+fn lb_ips(svc: &Service) -> Vec<IpAddr> {
+    svc.status
+        .as_ref()
+        .and_then(|s| s.load_balancer.as_ref())
+        .and_then(|l| l.ingress.as_ref())
+        .map(|ing| {
+            ing.iter()
+                .filter(|i| i.ip_mode.as_deref() != Some("Proxy"))
+                .filter_map(|i| i.ip.as_deref()?.parse().ok())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn svc_id(svc: &Service) -> (String, String) {
@@ -580,7 +634,7 @@ fn service_port(
         let src = ctx.packet.src;
         let masq = if ctx.cluster.proxy.masquerade_all {
             Some("masqueradeAll is on, so every packet to a ClusterIP is SNATed.".to_owned())
-        } else if !from_pods(ctx.cluster, &node, src) {
+        } else if from_pods(ctx.cluster, &node, src) == Some(false) {
             Some(format!(
                 "The source {src} is not a pod address, so the packet is marked for SNAT (KUBE-MARK-MASQ) to make the reply return through {node}."
             ))
@@ -623,13 +677,14 @@ fn service_port(
             .filter_map(|r| Cidr::parse(r.trim()))
             .collect();
         let src = ctx.packet.src;
-        let node_ips = node_addresses(ctx.cluster, &node);
-        let allowed = cidrs.iter().any(|c| c.contains(src))
-            || (cidrs
-                .iter()
-                .any(|c| node_ips.iter().any(|ip| c.contains(*ip)))
-                && ctx.packet.dst == src);
-        if !allowed {
+        // A node reaching its own LB IP is often SNATed to that LB IP by the
+        // cloud's routing, so when a range holds the node's IP kube-proxy
+        // also accepts packets whose source is one of the service's LB IPs.
+        let node_allowed = primary_node_ip(ctx.cluster, &node)
+            .is_some_and(|ip| cidrs.iter().any(|c| c.contains(ip)));
+        let in_range = cidrs.iter().any(|c| c.contains(src));
+        let from_lb = node_allowed && lb_ips(svc).contains(&src);
+        if !in_range && !from_lb {
             ctx.hop(
                 "KUBE-PROXY-FIREWALL",
                 "DROP",
@@ -641,11 +696,14 @@ fn service_port(
                 Some(matched),
             );
         }
-        ctx.hop(
-            &chains.fw,
-            format!("jump {}", chains.ext),
-            format!("{src} is inside an allowed source range."),
-        );
+        let why = if in_range {
+            format!("{src} is inside an allowed source range.")
+        } else {
+            format!(
+                "{src} is a load balancer IP of {what}, and a source range holds {node}'s IP, so it is allowed."
+            )
+        };
+        ctx.hop(&chains.fw, format!("jump {}", chains.ext), why);
     } else {
         ctx.hop(
             "KUBE-SERVICES",
@@ -694,21 +752,9 @@ fn node_port(
     let allowed_addr = if loopback {
         dst.is_ipv4()
             && ctx.cluster.proxy.localhost_node_ports
-            && (ctx.cluster.proxy.node_port_addresses.is_empty()
-                || ctx
-                    .cluster
-                    .proxy
-                    .node_port_addresses
-                    .iter()
-                    .any(|c| c.contains(dst)))
+            && node_port_address_allowed(ctx.cluster, dst)
     } else {
-        ctx.cluster.proxy.node_port_addresses.is_empty()
-            || ctx
-                .cluster
-                .proxy
-                .node_port_addresses
-                .iter()
-                .any(|c| c.contains(dst))
+        node_port_address_allowed(ctx.cluster, dst)
     };
     if !allowed_addr {
         ctx.hop(
@@ -799,7 +845,7 @@ fn external(
     let _ = svc;
     let src = ctx.packet.src;
     if spec.external_traffic_policy.as_deref() == Some("Local") {
-        if from_pods(ctx.cluster, &node, src) {
+        if from_pods(ctx.cluster, &node, src) == Some(true) {
             ctx.hop(
                 &chains.ext,
                 format!("jump {}", chains.svc),
