@@ -50,6 +50,8 @@ pub struct ProxyConfig {
     pub localhost_node_ports: bool,
     /// CIDRs whose addresses accept NodePorts; empty means every node address.
     pub node_port_addresses: Vec<Cidr>,
+    /// `nodePortAddresses: [primary]`: NodePorts only on the node's primary IPs.
+    pub node_port_primary: bool,
 }
 
 impl Default for ProxyConfig {
@@ -65,11 +67,13 @@ impl ProxyConfig {
                 .filter_map(|c| Cidr::parse(c.trim()))
                 .collect()
         };
-        let cluster_cidrs = cfg
-            .and_then(|c| c.cluster_cidr.as_deref())
-            .map(cidrs)
-            .filter(|c| !c.is_empty())
-            .unwrap_or_else(|| cidrs(DEFAULT_CLUSTER_CIDR));
+        // With no KubeProxyConfiguration, kubeplay's kind-like kube-proxy has
+        // clusterCIDR 10.244.0.0/16. A configuration without clusterCIDR means
+        // no local-traffic detector, as in a real kube-proxy.
+        let cluster_cidrs = match cfg {
+            None => cidrs(DEFAULT_CLUSTER_CIDR),
+            Some(c) => c.cluster_cidr.as_deref().map(cidrs).unwrap_or_default(),
+        };
         let ipt = cfg.and_then(|c| c.iptables.as_ref());
         ProxyConfig {
             cluster_cidrs,
@@ -79,6 +83,9 @@ impl ProxyConfig {
                 .unwrap_or_else(|| "ClusterCIDR".to_owned()),
             masquerade_all: ipt.and_then(|i| i.masquerade_all).unwrap_or(false),
             localhost_node_ports: ipt.and_then(|i| i.localhost_node_ports).unwrap_or(true),
+            node_port_primary: cfg
+                .and_then(|c| c.node_port_addresses.as_ref())
+                .is_some_and(|list| list.iter().any(|a| a.trim() == "primary")),
             node_port_addresses: cfg
                 .and_then(|c| c.node_port_addresses.as_ref())
                 .map(|list| list.iter().filter_map(|c| Cidr::parse(c.trim())).collect())

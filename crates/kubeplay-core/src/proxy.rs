@@ -749,7 +749,10 @@ fn node_port(
     };
     let dst = ctx.packet.dst;
     let loopback = dst.is_loopback();
-    let allowed_addr = if loopback {
+    let allowed_addr = if ctx.cluster.proxy.node_port_primary {
+        // `nodePortAddresses: [primary]`: only the node's primary IP.
+        primary_node_ip(ctx.cluster, &ctx.packet.node) == Some(dst)
+    } else if loopback {
         dst.is_ipv4()
             && ctx.cluster.proxy.localhost_node_ports
             && node_port_address_allowed(ctx.cluster, dst)
