@@ -197,7 +197,7 @@ pub fn parse_stream(text: &str) -> (Vec<Document>, Vec<Diagnostic>) {
                     rest = std::borrow::Cow::Owned(fixed);
                     continue;
                 }
-                let pos = marker_pos(err.marker(), offset_line);
+                let pos = clamp(marker_pos(err.marker(), offset_line), &normalised);
                 diags.push(Diagnostic::new(
                     Severity::Error,
                     ErrorType::SyntaxError,
@@ -235,6 +235,18 @@ fn indent_closing_bracket(text: &str, line: usize) -> Option<String> {
         out.push_str(l);
     }
     Some(out)
+}
+
+/// Keeps a position inside the text: the scanner reports an error found at
+/// the end of input on the line after the last one.
+fn clamp(pos: Pos, text: &str) -> Pos {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let last = lines.len() as u32;
+    if pos.line <= last {
+        return pos;
+    }
+    let width = lines.last().map_or(0, |l| l.chars().count()) as u32;
+    Pos::new(last.max(1), width + 1)
 }
 
 /// The text with CRLF and lone CR turned into LF (borrowed when there are none).
@@ -531,6 +543,14 @@ mod tests {
             .map(|c| c.to_json());
         assert_eq!(cmd, Some(serde_json::json!(["sh", "-c"])));
         assert_eq!(n.locate("spec.other").start, Pos::new(5, 10));
+    }
+
+    #[test]
+    fn an_error_at_the_end_of_input_stays_inside_the_text() {
+        // Found by the fuzzer: saphyr reports it on the line after the last.
+        let (_, diags) = parse_stream("a: 1\nA");
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].span.start, Pos::new(2, 2));
     }
 
     #[test]
