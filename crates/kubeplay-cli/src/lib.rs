@@ -464,6 +464,7 @@ fn trace(opts: &Options, host: &dyn Host) -> Result<Output, String> {
                 dns: None,
                 delivered_to: None,
                 node: Some(packet.node.clone()),
+                path: Vec::new(),
             }
         }
     };

@@ -155,6 +155,46 @@ pub struct Trace {
     pub delivered_to: Option<(String, String)>,
     /// The node whose kube-proxy rules evaluated the packet.
     pub node: Option<String>,
+    /// The places the request passes, in order, for drawing it.
+    pub path: Vec<Waypoint>,
+}
+
+/// A place a request passes through, named like the diagram's elements
+/// (`data-kind` values of DESIGN.md).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Waypoint {
+    /// A client on the internet, by address.
+    ExternalClient(String),
+    /// The simulated cloud load balancer of a Service (namespace, name).
+    CloudLoadBalancer(String, String),
+    /// The simulated Ingress controller.
+    IngressController,
+    /// CoreDNS (the `kube-system/kube-dns` Service).
+    CoreDns,
+    /// A host outside the cluster (an ExternalName target).
+    ExternalHost(String),
+    /// A node, by name.
+    Node(String),
+    /// A Service's virtual IP (namespace, name).
+    Service(String, String),
+    /// A pod (namespace, name).
+    Pod(String, String),
+}
+
+impl Waypoint {
+    /// A stable id: `Kind/namespace/name`, `Kind/name` or `Kind`.
+    pub fn id(&self) -> String {
+        match self {
+            Waypoint::ExternalClient(ip) => format!("ExternalClient/{ip}"),
+            Waypoint::CloudLoadBalancer(ns, n) => format!("CloudLoadBalancer/{ns}/{n}"),
+            Waypoint::IngressController => "IngressController".to_owned(),
+            Waypoint::CoreDns => "Service/kube-system/kube-dns".to_owned(),
+            Waypoint::ExternalHost(h) => format!("ExternalHost/{h}"),
+            Waypoint::Node(n) => format!("Node/{n}"),
+            Waypoint::Service(ns, n) => format!("Service/{ns}/{n}"),
+            Waypoint::Pod(ns, n) => format!("Pod/{ns}/{n}"),
+        }
+    }
 }
 
 impl Trace {
@@ -188,6 +228,7 @@ impl Trace {
             "endpoints": eval.map(|e| e.choices.iter().map(|c| c.endpoint.clone()).collect::<Vec<_>>()).unwrap_or_default(),
             "choices": choices,
             "masquerade": self.masquerade(),
+            "path": self.path.iter().map(Waypoint::id).collect::<Vec<_>>(),
             "hops": self.hops.iter().map(|h| json!({"at": h.at, "chain": h.chain, "action": h.action, "text": h.text})).collect::<Vec<_>>(),
         });
         if let (Some(d), Some(obj)) = (&self.dns, v.as_object_mut()) {
@@ -252,6 +293,94 @@ fn node_ip(cluster: &Cluster, node: &str) -> Option<IpAddr> {
 /// Traces one request. The seed drives every random choice (the load
 /// balancer's node, kube-proxy's endpoint), so the same inputs give the same trace.
 pub fn trace(
+    cluster: &Cluster,
+    source: &Source,
+    target: &Target,
+    protocol: &str,
+    seed: u64,
+) -> Trace {
+    let mut t = trace_hops(cluster, source, target, protocol, seed);
+    t.path = waypoints(cluster, source, target, &t);
+    t
+}
+
+/// The places a traced request passed, derived from what the trace recorded.
+fn waypoints(cluster: &Cluster, source: &Source, target: &Target, t: &Trace) -> Vec<Waypoint> {
+    let start = match source {
+        Source::Pod { namespace, name } => Waypoint::Pod(namespace.clone(), name.clone()),
+        Source::Node(n) => Waypoint::Node(n.clone()),
+        Source::External(ip) => Waypoint::ExternalClient(ip.to_string()),
+    };
+    let mut path = vec![start.clone()];
+    if let Some(d) = &t.dns {
+        path.push(Waypoint::CoreDns);
+        path.push(start);
+        if d.record == "CNAME" {
+            path.push(Waypoint::ExternalHost(
+                d.data.trim_end_matches('.').to_owned(),
+            ));
+            return path;
+        }
+    }
+    let pod_node = |ns: &str, name: &str| {
+        cluster
+            .pods
+            .iter()
+            .find(|p| {
+                p.metadata.namespace.as_deref() == Some(ns)
+                    && p.metadata.name.as_deref() == Some(name)
+            })
+            .and_then(|p| p.spec.as_ref())
+            .and_then(|s| s.node_name.clone())
+    };
+    if t.hops.iter().any(|h| h.at == "ingress controller") {
+        path.push(Waypoint::IngressController);
+        if let Some((ns, name)) = &t.delivered_to {
+            if let Some(n) = pod_node(ns, name) {
+                path.push(Waypoint::Node(n));
+            }
+            path.push(Waypoint::Pod(ns.clone(), name.clone()));
+        }
+        return path;
+    }
+    if matches!(source, Source::External(_))
+        && let Ok(ip) = target.host.parse::<IpAddr>()
+        && let Some(svc) = cluster.services.iter().find(|s| {
+            s.status
+                .as_ref()
+                .and_then(|st| st.load_balancer.as_ref())
+                .and_then(|l| l.ingress.as_ref())
+                .is_some_and(|i| {
+                    i.iter()
+                        .any(|i| i.ip.as_deref().and_then(|x| x.parse().ok()) == Some(ip))
+                })
+        })
+    {
+        path.push(Waypoint::CloudLoadBalancer(
+            svc.metadata.namespace.clone().unwrap_or_default(),
+            svc.metadata.name.clone().unwrap_or_default(),
+        ));
+    }
+    if let Some(node) = &t.node
+        && path.last() != Some(&Waypoint::Node(node.clone()))
+    {
+        path.push(Waypoint::Node(node.clone()));
+    }
+    if let Some(m) = t.evaluation.as_ref().and_then(|e| e.matched.as_ref()) {
+        path.push(Waypoint::Service(m.namespace.clone(), m.name.clone()));
+    }
+    if let Some((ns, name)) = &t.delivered_to {
+        if let Some(n) = pod_node(ns, name)
+            && t.node.as_deref() != Some(n.as_str())
+        {
+            path.push(Waypoint::Node(n));
+        }
+        path.push(Waypoint::Pod(ns.clone(), name.clone()));
+    }
+    path
+}
+
+fn trace_hops(
     cluster: &Cluster,
     source: &Source,
     target: &Target,
@@ -493,6 +622,7 @@ pub fn trace(
         hops,
         delivered_to,
         node: Some(node),
+        path: Vec::new(),
     }
 }
 
@@ -673,6 +803,7 @@ fn ingress(cluster: &Cluster, src_label: &str, target: &Target, rng: &mut Rng) -
             )
         }),
         node: None,
+        path: Vec::new(),
     }
 }
 
@@ -842,6 +973,7 @@ fn with_hops(verdict: Verdict, reason: String, hops: Vec<Hop>) -> Trace {
         hops,
         delivered_to: None,
         node: None,
+        path: Vec::new(),
     }
 }
 
