@@ -4,8 +4,11 @@
 //! URL, browser storage and the frame clock. It turns user input into core
 //! calls and core output into DOM; it holds no Kubernetes rules itself.
 
+pub mod api;
 pub mod app;
 pub mod components;
+pub mod state;
+pub mod storage;
 
 /// Mounts the app on the page's `<main id="app">`, or on `<body>` when absent.
 pub fn start() {

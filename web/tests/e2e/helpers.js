@@ -65,11 +65,19 @@ export async function launchBrowser() {
 }
 
 /**
- * Opens the playground in a new page and records every console error and
- * uncaught exception in `page.problems`, so a test can fail on any of them.
+ * Opens the playground in a new page (with autosave cleared unless
+ * `fresh: false`) and records every console error, uncaught exception, failed
+ * request and HTTP error in `page.problems`, so a test can fail on any of them.
  */
-export async function openPlayground(context, url) {
+export async function openPlayground(context, url, { fresh = true } = {}) {
   const page = await context.newPage();
+  if (fresh) {
+    // Each test starts from the default example: forget earlier autosaves,
+    // from a page of the same origin that does not run the app (so the app
+    // cannot save again after the clear).
+    await page.goto(new URL("no-app-here", url).href);
+    await page.evaluate(() => localStorage.clear());
+  }
   page.problems = [];
   page.on("console", (msg) => {
     if (msg.type() === "error") page.problems.push(`console: ${msg.text()}`);
@@ -96,4 +104,20 @@ export async function screenshot(page, name) {
   const path = join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/** Replaces the manifest through the page's API, as a tutorial would. */
+export async function setYaml(page, text) {
+  await page.evaluate((t) => window.kubeplay.setYaml(t), text);
+}
+
+/** Sends one request through `window.kubeplay.send`; resolves to the trace JSON. */
+export async function sendRequest(page, from, to) {
+  return page.evaluate(([f, t]) => window.kubeplay.send({ from: f, to: t }), [from, to]);
+}
+
+/** Types into the manifest editor as a user would (select all, then type). */
+export async function typeYaml(page, text) {
+  const editor = page.getByLabel("Kubernetes YAML manifest");
+  await editor.fill(text);
 }

@@ -1,6 +1,6 @@
 //! A table of the objects the core found, grouped by kind.
 
-use kubeplay_core::Manifest;
+use kubeplay_core::Analysis;
 use kubeplay_core::model::{Object, Resource};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -8,8 +8,8 @@ use yew::prelude::*;
 /// Properties of [`ObjectList`].
 #[derive(Properties, PartialEq)]
 pub struct ObjectListProps {
-    /// The decoded manifest.
-    pub manifest: Rc<Manifest>,
+    /// The last valid analysis (its manifest's objects are listed).
+    pub cluster: Rc<Analysis>,
 }
 
 /// Order in which kinds are listed: infrastructure, workloads, then networking.
@@ -33,7 +33,7 @@ const KIND_ORDER: &[&str] = &[
 /// Lists every simulated object with its kind, namespace, name and a short summary.
 #[function_component(ObjectList)]
 pub fn object_list(props: &ObjectListProps) -> Html {
-    let mut objects: Vec<&Object> = props.manifest.objects.iter().collect();
+    let mut objects: Vec<&Object> = props.cluster.manifest.objects.iter().collect();
     objects.sort_by_key(|o| {
         KIND_ORDER
             .iter()

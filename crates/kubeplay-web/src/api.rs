@@ -1,0 +1,144 @@
+//! `window.kubeplay`: the page's JavaScript API (DESIGN.md), for tests,
+//! tutorials and embedding pages. Every method returns a Promise.
+
+use crate::state::{Action, State};
+use js_sys::{Function, Object, Promise, Reflect};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use yew::UseReducerHandle;
+
+/// What the API closures share with the app: the latest state and the
+/// reducer to dispatch to, replaced on every render.
+#[derive(Default)]
+pub struct Shared {
+    /// The state as of the last render.
+    pub state: Option<Rc<State>>,
+    /// The reducer handle.
+    pub handle: Option<UseReducerHandle<State>>,
+    /// `on(event, fn)` listeners.
+    pub listeners: Vec<(String, Function)>,
+}
+
+/// Calls every listener of `event` with `arg`.
+pub fn emit(shared: &Rc<RefCell<Shared>>, event: &str, arg: &JsValue) {
+    let listeners: Vec<Function> = shared
+        .borrow()
+        .listeners
+        .iter()
+        .filter(|(e, _)| e == event)
+        .map(|(_, f)| f.clone())
+        .collect();
+    for f in listeners {
+        let _ = f.call1(&JsValue::NULL, arg);
+    }
+}
+
+/// Traces `{from, to}` on the last valid cluster, records it in the state and
+/// returns the trace as the CLI's JSON.
+pub fn send(shared: &Rc<RefCell<Shared>>, from: &str, to: &str) -> Result<JsValue, JsValue> {
+    use kubeplay_core::trace::{Source, Target, trace};
+    let source = Source::parse(from).map_err(|e| JsValue::from_str(&e))?;
+    let target = Target::parse(to).map_err(|e| JsValue::from_str(&e))?;
+    let (state, handle) = {
+        let s = shared.borrow();
+        (s.state.clone(), s.handle.clone())
+    };
+    let state = state.ok_or_else(|| JsValue::from_str("kubeplay is not ready yet"))?;
+    let t = Rc::new(trace(
+        &state.good.cluster,
+        &source,
+        &target,
+        "TCP",
+        state.sent,
+    ));
+    let json = js_sys::JSON::parse(&t.to_json().to_string())?;
+    if let Some(h) = handle {
+        h.dispatch(Action::Traced(t));
+    }
+    emit(shared, "trace", &json);
+    Ok(json)
+}
+
+fn promise(result: Result<JsValue, JsValue>) -> Promise {
+    match result {
+        Ok(v) => Promise::resolve(&v),
+        Err(e) => Promise::reject(&e),
+    }
+}
+
+fn method(obj: &Object, name: &str, f: Function) {
+    let _ = Reflect::set(obj, &JsValue::from_str(name), &f);
+}
+
+/// Installs `window.kubeplay`.
+pub fn install(shared: Rc<RefCell<Shared>>) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let api = Object::new();
+    let s = shared.clone();
+    let get_yaml = Closure::<dyn Fn() -> Promise>::new(move || {
+        let text = s
+            .borrow()
+            .state
+            .as_ref()
+            .map(|st| st.text.to_string())
+            .unwrap_or_default();
+        Promise::resolve(&JsValue::from_str(&text))
+    });
+    method(
+        &api,
+        "getYaml",
+        get_yaml.as_ref().unchecked_ref::<Function>().clone(),
+    );
+    get_yaml.forget();
+    let s = shared.clone();
+    let set_yaml = Closure::<dyn Fn(JsValue) -> Promise>::new(move |text: JsValue| {
+        let Some(text) = text.as_string() else {
+            return Promise::reject(&JsValue::from_str("setYaml needs a string"));
+        };
+        if let Some(h) = s.borrow().handle.clone() {
+            h.dispatch(Action::Edit(text));
+        }
+        Promise::resolve(&JsValue::UNDEFINED)
+    });
+    method(
+        &api,
+        "setYaml",
+        set_yaml.as_ref().unchecked_ref::<Function>().clone(),
+    );
+    set_yaml.forget();
+    let s = shared.clone();
+    let send_fn = Closure::<dyn Fn(JsValue) -> Promise>::new(move |req: JsValue| {
+        let field = |k: &str| {
+            Reflect::get(&req, &JsValue::from_str(k))
+                .ok()
+                .and_then(|v| v.as_string())
+        };
+        match (field("from"), field("to")) {
+            (Some(from), Some(to)) => promise(send(&s, &from, &to)),
+            _ => Promise::reject(&JsValue::from_str("send needs {from, to}")),
+        }
+    });
+    method(
+        &api,
+        "send",
+        send_fn.as_ref().unchecked_ref::<Function>().clone(),
+    );
+    send_fn.forget();
+    let s = shared;
+    let on = Closure::<dyn Fn(JsValue, JsValue) -> Promise>::new(
+        move |event: JsValue, f: JsValue| match (event.as_string(), f.dyn_into::<Function>()) {
+            (Some(e), Ok(f)) => {
+                s.borrow_mut().listeners.push((e, f));
+                Promise::resolve(&JsValue::UNDEFINED)
+            }
+            _ => Promise::reject(&JsValue::from_str("on needs (event, function)")),
+        },
+    );
+    method(&api, "on", on.as_ref().unchecked_ref::<Function>().clone());
+    on.forget();
+    let _ = Reflect::set(&window, &JsValue::from_str("kubeplay"), &api);
+}

@@ -1,0 +1,146 @@
+// What a learner does in the playground: edit, break and fix YAML, reload,
+// send requests by keyboard and through window.kubeplay.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import {
+  serveStatic, launchBrowser, openPlayground, screenshot, setYaml, sendRequest, typeYaml,
+} from "./helpers.js";
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serveStatic();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const WEB = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: nginx
+        image: nginx
+        ports:
+        - name: http
+          containerPort: 80
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  type: NodePort
+  selector:
+    app: web
+  ports:
+  - port: 80
+    targetPort: http
+    nodePort: 30080
+`;
+
+test("broken YAML shows a located error and keeps the last valid cluster", async () => {
+  const page = await openPlayground(browser, server.url);
+  await typeYaml(page, WEB.replace("  - port: 80\n", "  - port: [80\n"));
+  await page.waitForSelector("[data-stale]");
+  // The last valid cluster (the default example) is still listed.
+  assert.ok((await page.locator("[data-kind=Service]").count()) >= 4);
+  await page.getByRole("tab", { name: /Diagnostics/ }).click();
+  const first = page.locator(".kp-diag-error").first();
+  assert.match(await first.textContent(), /YAML syntax error/);
+  assert.ok(Number(await first.getAttribute("data-line")) >= 27);
+  await screenshot(page, "broken-yaml");
+  // Fixing it replaces the picture.
+  await typeYaml(page, WEB);
+  await page.waitForSelector("[data-stale]", { state: "detached" });
+  assert.equal(await page.locator("[data-kind=Service][data-name=web]").getAttribute("data-type"), "NodePort");
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test("a request from an external client to a NodePort reaches a pod", async () => {
+  const page = await openPlayground(browser, server.url);
+  await setYaml(page, WEB);
+  const trace = await sendRequest(page, "external", "172.18.0.3:30080");
+  assert.equal(trace.verdict, "DNAT");
+  assert.equal(trace.choices.length, 2);
+  assert.ok(trace.path.at(-1).startsWith("Pod/default/web-"));
+  await page.waitForSelector(".kp-trace[data-verdict=DNAT]");
+  await screenshot(page, "nodeport-trace");
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test("scaling the Deployment to 0 makes requests get REJECTed", async () => {
+  const page = await openPlayground(browser, server.url);
+  await setYaml(page, WEB.replace("replicas: 2", "replicas: 0"));
+  const trace = await sendRequest(page, "external", "172.18.0.2:30080");
+  assert.equal(trace.verdict, "REJECT");
+  assert.match(trace.reason, /no endpoints/);
+  await page.close();
+});
+
+test("externalTrafficPolicy: Local drops on a node without local pods", async () => {
+  const page = await openPlayground(browser, server.url);
+  const local = WEB.replace("replicas: 2", "replicas: 1").replace("  type: NodePort\n", "  type: NodePort\n  externalTrafficPolicy: Local\n");
+  await setYaml(page, local);
+  const verdicts = [];
+  for (const ip of ["172.18.0.2", "172.18.0.3", "172.18.0.4"]) {
+    verdicts.push((await sendRequest(page, "external", `${ip}:30080`)).verdict);
+  }
+  // One node runs the single pod; the two others drop.
+  assert.deepEqual(verdicts.filter((v) => v === "DROP").length, 2);
+  assert.deepEqual(verdicts.filter((v) => v === "DNAT").length, 1);
+  await page.close();
+});
+
+test("an ExternalName request shows a DNS CNAME and no proxying", async () => {
+  const page = await openPlayground(browser, server.url);
+  const pod = (await page.locator("#kp-from option").allTextContents()).find((s) => s.startsWith("pod/default/web-"));
+  const trace = await sendRequest(page, pod, "payments:443");
+  assert.equal(trace.verdict, "NONE");
+  assert.equal(trace.dns.type, "CNAME");
+  assert.equal(trace.dns.data, "payments.example.com.");
+  assert.equal(trace.endpoints.length, 0);
+  await page.close();
+});
+
+test("a reload keeps the edit", async () => {
+  const page = await openPlayground(browser, server.url);
+  await typeYaml(page, WEB);
+  await page.reload();
+  await page.waitForSelector("[data-kind=Service][data-name=web]");
+  assert.equal(await page.evaluate(() => window.kubeplay.getYaml()), WEB);
+  // Back to the example for the other tests (autosave is per origin).
+  page.on("dialog", (d) => d.accept());
+  await page.getByRole("button", { name: "Reset to example" }).click();
+  await page.waitForSelector("[data-kind=Service][data-name=payments]");
+  await page.close();
+});
+
+test("keyboard-only use can send a request", async () => {
+  const page = await openPlayground(browser, server.url);
+  await page.focus("#kp-from");
+  await page.keyboard.press("Tab"); // to the target select
+  await page.keyboard.press("Tab"); // to the send button
+  assert.equal(await page.evaluate(() => document.activeElement.id), "kp-send");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector(".kp-trace[data-verdict]");
+  assert.equal(await page.getByRole("tab", { name: "Trace" }).getAttribute("aria-selected"), "true");
+  await screenshot(page, "keyboard-send");
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
