@@ -96,8 +96,8 @@ const darkTheme = EditorView.theme(
       color: "#e6edf3",
     },
     ".cm-gutters": { backgroundColor: "#161b22", color: "#8d96a0" },
-    ".cm-activeLine": { backgroundColor: "#161b2280" },
-    ".cm-activeLineGutter": { backgroundColor: "#1f2630", color: "#e6edf3" },
+    ".cm-activeLine": { backgroundColor: "#6e76811f" },
+    ".cm-activeLineGutter": { backgroundColor: "#6e768133", color: "#e6edf3" },
     "&.cm-focused > .cm-scroller > .cm-selectionLayer .cm-selectionBackground, .cm-selectionBackground": {
       backgroundColor: "#264f78",
     },
@@ -243,6 +243,8 @@ export function createEditor(parent, options = {}) {
         annotations: [fromApi.of(true), isolateHistory.of("full")],
         userEvent: "input.replace",
       });
+      // The caller knows the new text: an edit still waiting for its frame is superseded.
+      pending = false;
     },
     setDiagnostics(list) {
       view.dispatch(cmSetDiagnostics(view.state, toCodeMirror(view.state.doc, list)));

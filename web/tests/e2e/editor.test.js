@@ -67,6 +67,19 @@ test("typing updates getText and fires onChange at most once per frame", async (
   const changes = await page.evaluate(() => window.changes);
   assert.ok(changes.length >= 1 && changes.length <= 7, `onChange calls: ${changes.length}`);
   assert.equal(changes.at(-1), original + "# hello");
+  // Many edits within one frame: one call, with the final text.
+  const burst = await page.evaluate(async () => {
+    window.changes.length = 0;
+    const v = window.testEditor.view;
+    for (let i = 0; i < 20; i++) v.dispatch({ changes: { from: v.state.doc.length, insert: "!" }, userEvent: "input.type" });
+    await new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)));
+    return window.changes;
+  });
+  assert.deepEqual(burst, [original + "# hello" + "!".repeat(20)]);
+  await page.evaluate(() => {
+    const v = window.testEditor.view;
+    v.dispatch({ changes: { from: v.state.doc.length - 20, to: v.state.doc.length } });
+  });
   // setText is not echoed, and is one undoable step that keeps the cursor where it can.
   await page.evaluate(() => {
     window.changes.length = 0;
