@@ -5,8 +5,9 @@
 //! - `cargo xtask dist`: the optimised static site in `dist/`, with its sizes.
 //!
 //! Each command first installs what it needs (the wasm32 target, trunk, wasm-bindgen-cli,
-//! the npm packages under `web/`, and for tests Debian's chromium) and skips what is
-//! already present at the right version.
+//! the npm packages under `web/`, and for tests Debian's chromium), builds the editor
+//! bundle `web/editor/dist/editor.js` with esbuild, and skips what is already present
+//! at the right version or up to date.
 
 mod tools;
 

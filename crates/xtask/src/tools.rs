@@ -57,6 +57,7 @@ pub fn ensure(need: Need) -> Result<Env> {
     println!("=== tools");
     wasm_target(&env)?;
     npm_packages(&env, &root)?;
+    editor_bundle(&env, &root)?;
     wasm_bindgen(&env, &root)?;
     trunk(&env)?;
     if need == Need::Test {
@@ -109,6 +110,41 @@ fn npm_packages(env: &Env, root: &Path) -> Result<()> {
             .args(["ci", "--no-audit", "--no-fund"])
             .current_dir(&web),
     )
+}
+
+/// Builds `web/editor/dist/editor.js` (CodeMirror and our glue, bundled by
+/// esbuild), which index.html copies into the site for the app to `import()`.
+/// Skipped when the bundle is newer than every source file under `web/editor/`,
+/// `web/package.json` and `web/package-lock.json`.
+fn editor_bundle(env: &Env, root: &Path) -> Result<()> {
+    let web = root.join("web");
+    if editor_bundle_fresh(&web) {
+        println!("editor bundle (web/editor/dist/editor.js): up to date");
+        return Ok(());
+    }
+    println!("editor bundle (web/editor/dist/editor.js): building with esbuild");
+    status(
+        env.command("npm")
+            .args(["run", "--silent", "build:editor"])
+            .current_dir(&web),
+    )
+}
+
+/// Whether `web/editor/dist/editor.js` is newer than everything it is built from.
+fn editor_bundle_fresh(web: &Path) -> bool {
+    let modified = |f: &Path| std::fs::metadata(f).and_then(|m| m.modified()).ok();
+    let Some(built) = modified(&web.join("editor/dist/editor.js")) else {
+        return false;
+    };
+    let dist = web.join("editor/dist");
+    let mut sources = vec![web.join("package.json"), web.join("package-lock.json")];
+    super::collect_files(&web.join("editor"), &mut sources);
+    sources
+        .iter()
+        .filter(|f| {
+            !f.starts_with(&dist) && f.extension().is_some_and(|e| e == "js" || e == "json")
+        })
+        .all(|f| modified(f).is_some_and(|m| m < built))
 }
 
 /// The wasm-bindgen version locked in Cargo.lock.
@@ -226,4 +262,43 @@ fn status(cmd: &mut Command) -> Result<()> {
         bail!("{:?} failed with {s}", cmd.get_program());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::editor_bundle_fresh;
+    use std::path::Path;
+    use std::time::{Duration, SystemTime};
+
+    fn touch(path: &Path, secs_ago: u64) -> std::io::Result<()> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(path, "x")?;
+        std::fs::File::options()
+            .write(true)
+            .open(path)?
+            .set_modified(SystemTime::now() - Duration::from_secs(secs_ago))
+    }
+
+    #[test]
+    fn editor_bundle_is_rebuilt_only_when_a_source_is_newer() -> std::io::Result<()> {
+        let web = std::env::temp_dir().join(format!("xtask-editor-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&web);
+        touch(&web.join("package.json"), 100)?;
+        touch(&web.join("package-lock.json"), 100)?;
+        touch(&web.join("editor/editor.js"), 100)?;
+        assert!(!editor_bundle_fresh(&web), "no bundle yet");
+        touch(&web.join("editor/dist/editor.js"), 50)?;
+        assert!(editor_bundle_fresh(&web));
+        touch(&web.join("editor/test.html"), 0)?;
+        assert!(editor_bundle_fresh(&web), "html is not a source");
+        touch(&web.join("editor/schema.js"), 10)?;
+        assert!(!editor_bundle_fresh(&web), "a newer source");
+        touch(&web.join("editor/dist/editor.js"), 0)?;
+        assert!(editor_bundle_fresh(&web), "rebuilt");
+        touch(&web.join("package-lock.json"), 0)?;
+        assert!(!editor_bundle_fresh(&web), "new npm packages");
+        std::fs::remove_dir_all(&web)
+    }
 }
