@@ -118,6 +118,8 @@ export async function sendRequest(page, from, to) {
 
 /** Types into the manifest editor as a user would (select all, then type). */
 export async function typeYaml(page, text) {
+  // The CodeMirror editor replaces the first-frame textarea right after load.
+  await page.waitForSelector("[data-editor=codemirror]");
   const editor = page.getByLabel("Kubernetes YAML manifest");
   await editor.fill(text);
 }

@@ -1,26 +1,144 @@
-//! The manifest editor: a plain, accessible textarea with line numbers in its
-//! label area and the located problems under it. (A CodeMirror editor loads
-//! over it when its bundle is present.)
+//! The manifest editor. The page first shows an accessible textarea, so the
+//! text is editable from the first frame; right after, it loads the CodeMirror
+//! bundle (`editor.js`, built from web/editor) and puts it in the textarea's
+//! place. If the bundle is missing the textarea stays.
 
-use kubeplay_core::Diagnostic;
+use kubeplay_core::{Diagnostic, Severity};
+use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
 use yew::prelude::*;
+
+#[wasm_bindgen(
+    inline_js = "export function load_editor() { return import(new URL('editor.js', document.baseURI).href); }"
+)]
+extern "C" {
+    /// Loads the CodeMirror bundle next to index.html (resolved against the
+    /// page, so the site works under any sub-path).
+    fn load_editor() -> js_sys::Promise;
+}
 
 /// Properties of [`Editor`].
 #[derive(Properties, PartialEq)]
 pub struct EditorProps {
     /// The text to show.
     pub text: Rc<str>,
-    /// The current text's diagnostics, shown as located messages.
+    /// The current text's diagnostics, underlined in the editor.
     pub diagnostics: Rc<Vec<Diagnostic>>,
     /// Called with the new text on every edit.
     pub on_change: Callback<String>,
 }
 
+fn call(target: &JsValue, method: &str, args: &[JsValue]) -> Option<JsValue> {
+    let f = js_sys::Reflect::get(target, &JsValue::from_str(method))
+        .ok()?
+        .dyn_into::<js_sys::Function>()
+        .ok()?;
+    let array: js_sys::Array = args.iter().collect();
+    f.apply(target, &array).ok()
+}
+
+fn diagnostics_js(diags: &[Diagnostic]) -> JsValue {
+    let list: Vec<serde_json::Value> = diags
+        .iter()
+        .map(|d| {
+            let message = if d.path.is_empty() {
+                d.message.clone()
+            } else {
+                format!("{}: {}", d.path, d.message)
+            };
+            serde_json::json!({
+                "line": d.span.start.line,
+                "column": d.span.start.column,
+                "endLine": d.span.end.line,
+                "endColumn": d.span.end.column,
+                "severity": match d.severity {
+                    Severity::Error => "error",
+                    Severity::Warning => "warning",
+                    Severity::Info => "info",
+                },
+                "message": message,
+            })
+        })
+        .collect();
+    js_sys::JSON::parse(&serde_json::Value::Array(list).to_string()).unwrap_or(JsValue::NULL)
+}
+
+fn prefers_dark() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        .is_some_and(|m| m.matches())
+}
+
 /// The editor.
 #[function_component(Editor)]
 pub fn editor(props: &EditorProps) -> Html {
+    let host = use_node_ref();
+    let handle: Rc<RefCell<Option<JsValue>>> = use_mut_ref(|| None);
+    let loaded = use_state(|| false);
+    // The latest callback, for the editor's onChange closure.
+    let on_change = use_mut_ref(|| props.on_change.clone());
+    *on_change.borrow_mut() = props.on_change.clone();
+    {
+        let host = host.clone();
+        let handle = handle.clone();
+        let loaded = loaded.clone();
+        let text = props.text.clone();
+        let diags = props.diagnostics.clone();
+        let on_change = on_change.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                let Ok(module) = wasm_bindgen_futures::JsFuture::from(load_editor()).await else {
+                    // No bundle (component tests): keep the textarea.
+                    return;
+                };
+                let Some(parent) = host.cast::<web_sys::Element>() else {
+                    return;
+                };
+                let cb = Closure::<dyn Fn(String)>::new(move |t: String| {
+                    let cb = on_change.borrow().clone();
+                    cb.emit(t);
+                });
+                let options = js_sys::Object::new();
+                let set = |k: &str, v: &JsValue| {
+                    let _ = js_sys::Reflect::set(&options, &JsValue::from_str(k), v);
+                };
+                set("doc", &JsValue::from_str(&text));
+                set("dark", &JsValue::from_bool(prefers_dark()));
+                set("ariaLabel", &JsValue::from_str("Kubernetes YAML manifest"));
+                set("onChange", cb.as_ref());
+                cb.forget();
+                let Some(ed) = call(&module, "createEditor", &[parent.into(), options.into()])
+                else {
+                    return;
+                };
+                call(&ed, "setDiagnostics", &[diagnostics_js(&diags)]);
+                *handle.borrow_mut() = Some(ed);
+                loaded.set(true);
+            });
+        });
+    }
+    {
+        // Text set from outside (setYaml, a what-if, reset) reaches the editor.
+        let handle = handle.clone();
+        use_effect_with(props.text.clone(), move |text| {
+            if let Some(ed) = handle.borrow().as_ref() {
+                let current = call(ed, "getText", &[]).and_then(|v| v.as_string());
+                if current.as_deref() != Some(text.as_ref()) {
+                    call(ed, "setText", &[JsValue::from_str(text)]);
+                }
+            }
+        });
+    }
+    {
+        let handle = handle.clone();
+        use_effect_with(props.diagnostics.clone(), move |diags| {
+            if let Some(ed) = handle.borrow().as_ref() {
+                call(ed, "setDiagnostics", &[diagnostics_js(diags)]);
+            }
+        });
+    }
     let oninput = {
         let cb = props.on_change.clone();
         Callback::from(move |e: InputEvent| {
@@ -34,16 +152,19 @@ pub fn editor(props: &EditorProps) -> Html {
     };
     let errors = props.diagnostics.iter().filter(|d| d.is_error()).count();
     html! {
-        <div class="kp-editor">
-            <textarea
-                class="kp-textarea"
-                aria-label="Kubernetes YAML manifest"
-                aria-invalid={if errors > 0 { "true" } else { "false" }}
-                spellcheck="false"
-                autocapitalize="off"
-                autocomplete="off"
-                value={props.text.to_string()}
-                {oninput} />
+        <div class="kp-editor" data-editor={if *loaded { "codemirror" } else { "textarea" }}>
+            <div class="kp-codemirror" ref={host}></div>
+            if !*loaded {
+                <textarea
+                    class="kp-textarea"
+                    aria-label="Kubernetes YAML manifest"
+                    aria-invalid={if errors > 0 { "true" } else { "false" }}
+                    spellcheck="false"
+                    autocapitalize="off"
+                    autocomplete="off"
+                    value={props.text.to_string()}
+                    {oninput} />
+            }
         </div>
     }
 }
