@@ -195,7 +195,9 @@ const MARGIN: f32 = 16.0;
 const EXT_W: f32 = 168.0;
 const EXT_H: f32 = 52.0;
 const EXT_GAP: f32 = 12.0;
-const CLUSTER_X: f32 = MARGIN + EXT_W + 40.0;
+/// The cluster boundary's left edge; the gap before it is the gutter
+/// where edges from outside run.
+pub(crate) const CLUSTER_X: f32 = MARGIN + EXT_W + 40.0;
 const CLUSTER_PAD: f32 = 16.0;
 const HEADER_H: f32 = 64.0;
 const SYS_W: f32 = 128.0;
@@ -210,7 +212,7 @@ const NODE_HEADER: f32 = 60.0;
 const NODE_PAD: f32 = 12.0;
 const GROUP_LABEL: f32 = 16.0;
 const GROUP_GAP: f32 = 8.0;
-const POD_W: f32 = NODE_W - 2.0 * NODE_PAD;
+pub(crate) const POD_W: f32 = NODE_W - 2.0 * NODE_PAD;
 const POD_H: f32 = 36.0;
 const POD_GAP: f32 = 6.0;
 const TAB_W: f32 = 44.0;
@@ -641,7 +643,7 @@ pub fn layout(cluster: &Cluster) -> Scene {
         EXTERNAL_CLIENT_IP.to_owned(),
         (MARGIN, y, EXT_W, EXT_H),
     );
-    client.title = "client (internet)".to_owned();
+    client.title = "internet client".to_owned();
     client.lines = vec![EXTERNAL_CLIENT_IP.to_owned()];
     outside.push(client);
     y += EXT_H + EXT_GAP;

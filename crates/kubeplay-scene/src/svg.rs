@@ -81,7 +81,7 @@ text{{fill:{text}}}\
 .ext.host{{stroke-dasharray:5 3}}\
 .tab{{fill:{accentsoft};stroke:{accent};stroke-width:1}}\
 .tabt{{fill:{accent};font-size:11px;font-weight:600}}\
-.e{{fill:none;stroke:{edge};stroke-width:1.2}}\
+.e{{fill:none;stroke:{edge};stroke-width:1.2;stroke-linejoin:round}}\
 .e.sel{{stroke-dasharray:3 3;opacity:.6}}\
 .e.np{{stroke:{accent};opacity:.45}}\
 .e.lb,.e.ing{{stroke:{accent};stroke-width:1.6}}\
@@ -380,17 +380,34 @@ fn edge_path(
             (c1x, c1y) = (fx, fy + 24.0);
             (c2x, c2y) = (tx, ty - 24.0);
         }
+        // From outside, edges run along the gutter between the outside
+        // column and the cluster, then along the free lane just above (or
+        // below) the Service, so they never cut across nodes or other boxes.
         EdgeKind::LoadBalancer | EdgeKind::Ingress => {
-            (fx, fy) = (from.x + from.w, from.y + from.h / 2.0);
-            (tx, ty) = (to.x + to.w / 2.0, to.y);
-            (c1x, c1y) = (fx + 60.0, fy);
-            (c2x, c2y) = (tx, ty - 40.0);
+            let gutter = crate::CLUSTER_X - 14.0;
+            let lane = to.y - 8.0;
+            return format!(
+                "M{} {}H{}V{}H{}V{}",
+                n(from.x + from.w),
+                n(from.y + from.h / 2.0),
+                n(gutter),
+                n(lane),
+                n(to.x + to.w / 2.0),
+                n(to.y)
+            );
         }
         EdgeKind::ExternalName => {
-            (fx, fy) = (from.x + from.w / 2.0, from.y + from.h);
-            (tx, ty) = (to.x + to.w, to.y + to.h / 2.0);
-            (c1x, c1y) = (fx, fy + 40.0);
-            (c2x, c2y) = (tx + 60.0, ty);
+            let gutter = crate::CLUSTER_X - 14.0;
+            let lane = from.y + from.h + 8.0;
+            return format!(
+                "M{} {}V{}H{}V{}H{}",
+                n(from.x + from.w / 2.0),
+                n(from.y + from.h),
+                n(lane),
+                n(gutter),
+                n(to.y + to.h / 2.0),
+                n(to.x + to.w)
+            );
         }
         EdgeKind::Dns => {
             (fx, fy) = (from.x, from.y + from.h / 2.0);
