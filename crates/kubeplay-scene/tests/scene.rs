@@ -1,0 +1,429 @@
+//! Layout and SVG tests for kubeplay-scene: the default example's scene,
+//! stability under edits, collapsing, scale, and well-formed SVG.
+
+use expect_test::expect;
+use kubeplay_core::examples::{DEFAULT, synthetic};
+use kubeplay_scene::{EdgeKind, Element, Scene, SvgOptions, layout, to_svg};
+use std::collections::{BTreeMap, BTreeSet};
+
+fn scene_of(text: &str) -> Scene {
+    layout(&kubeplay_core::analyze(text).cluster)
+}
+
+fn geometry(scene: &Scene) -> BTreeMap<String, (f32, f32, f32, f32)> {
+    scene
+        .elements
+        .iter()
+        .map(|e| (e.id.clone(), (e.x, e.y, e.w, e.h)))
+        .collect()
+}
+
+#[test]
+fn the_default_example_has_one_element_per_object_with_the_design_kinds() {
+    let analysis = kubeplay_core::analyze(DEFAULT);
+    let cluster = &analysis.cluster;
+    let scene = layout(cluster);
+    let count = |kind: &str| scene.elements.iter().filter(|e| e.kind == kind).count();
+    assert_eq!(count("Node"), cluster.nodes.len());
+    assert_eq!(count("Pod"), cluster.pods.len());
+    assert_eq!(count("Service"), cluster.services.len());
+    assert_eq!(count("Cluster"), 1);
+    assert_eq!(count("ExternalClient"), 1);
+    assert_eq!(count("CloudLoadBalancer"), 1);
+    assert_eq!(count("ExternalHost"), 1);
+    assert_eq!(count("IngressController"), 0);
+    for p in &cluster.pods {
+        let id = format!(
+            "Pod/{}/{}",
+            p.metadata.namespace.as_deref().unwrap_or("default"),
+            p.metadata.name.as_deref().unwrap_or("")
+        );
+        let e = scene.element(&id).unwrap_or_else(|| panic!("{id} missing"));
+        let node = p.spec.as_ref().and_then(|s| s.node_name.clone());
+        assert_eq!(e.parent, node.map(|n| format!("Node/{n}")));
+        // The pod lies inside its node's box.
+        let parent = scene
+            .element(e.parent.as_deref().unwrap_or(""))
+            .expect("present");
+        assert!(e.x >= parent.x && e.x + e.w <= parent.x + parent.w, "{id}");
+        assert!(e.y >= parent.y && e.y + e.h <= parent.y + parent.h, "{id}");
+    }
+    let types: BTreeSet<&str> = scene
+        .elements
+        .iter()
+        .filter_map(|e| e.service_type.as_deref())
+        .collect();
+    assert_eq!(
+        types,
+        BTreeSet::from(["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"])
+    );
+    let web = scene.element("Service/default/web").expect("present");
+    assert_eq!(web.lines[0], "LoadBalancer");
+    assert!(web.lines[2].starts_with("80:") && web.lines[2].ends_with("/TCP"));
+    assert_eq!(
+        scene
+            .element("Service/default/web-np")
+            .expect("present")
+            .lines[2],
+        "80:30080/TCP"
+    );
+    // Trace waypoints name scene elements.
+    assert!(scene.element("ExternalClient/203.0.113.10").is_some());
+    assert!(scene.element("ExternalHost/payments.example.com").is_some());
+    assert!(scene.element("Service/kube-system/kube-dns").is_some());
+    assert!(scene.element("CloudLoadBalancer/default/web").is_some());
+    assert_eq!(
+        scene.anchor("Node/node-1"),
+        scene.element("Node/node-1").map(Element::centre)
+    );
+    // Edges of every kind the default example has, between existing ids.
+    let kinds: BTreeSet<EdgeKind> = scene.edges.iter().map(|e| e.kind).collect();
+    for k in [
+        EdgeKind::Selector,
+        EdgeKind::NodePort,
+        EdgeKind::LoadBalancer,
+        EdgeKind::ExternalName,
+        EdgeKind::Dns,
+    ] {
+        assert!(kinds.contains(&k), "{k:?}");
+    }
+    for e in &scene.edges {
+        assert!(scene.element(&e.from).is_some(), "{e:?}");
+        assert!(scene.element(&e.to).is_some(), "{e:?}");
+    }
+    let web_pods = scene
+        .edges
+        .iter()
+        .filter(|e| e.kind == EdgeKind::Selector && e.from == "Service/default/web")
+        .count();
+    assert_eq!(web_pods, 3);
+    // Every element lies inside the picture, and nothing overlaps its siblings.
+    for e in &scene.elements {
+        assert!(e.x >= 0.0 && e.y >= 0.0, "{}", e.id);
+        assert!(
+            e.x + e.w <= scene.width && e.y + e.h <= scene.height,
+            "{}",
+            e.id
+        );
+    }
+    for a in &scene.elements {
+        for b in &scene.elements {
+            if a.id < b.id && a.parent == b.parent && a.kind != "Cluster" && b.kind != "Cluster" {
+                let apart =
+                    a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
+                assert!(apart, "{} overlaps {}", a.id, b.id);
+            }
+        }
+    }
+}
+
+#[test]
+fn the_same_cluster_gives_the_same_scene() {
+    assert_eq!(scene_of(DEFAULT), scene_of(DEFAULT));
+    // The layout never depends on the order of the cluster's lists.
+    let cluster = kubeplay_core::analyze(DEFAULT).cluster;
+    let mut reversed = cluster.clone();
+    reversed.nodes.reverse();
+    reversed.pods.reverse();
+    reversed.services.reverse();
+    reversed.ingresses.reverse();
+    assert_eq!(layout(&reversed), layout(&cluster));
+}
+
+/// Editing one Service moves nothing else: only that Service (and the
+/// simulated things that exist because of its type) may differ.
+#[test]
+fn editing_one_service_moves_nothing_else() {
+    let before = geometry(&scene_of(DEFAULT));
+    let edits = [
+        // The port of the NodePort Service.
+        (
+            "web-np",
+            "    port: 80\n    targetPort: http\n    nodePort: 30080",
+            "    port: 8080\n    targetPort: http\n    nodePort: 30080",
+        ),
+        // ClusterIP -> NodePort.
+        (
+            "api",
+            "  name: api\nspec:\n  type: ClusterIP",
+            "  name: api\nspec:\n  type: NodePort",
+        ),
+        // ClusterIP -> LoadBalancer (adds a cloud load balancer).
+        (
+            "api",
+            "  name: api\nspec:\n  type: ClusterIP",
+            "  name: api\nspec:\n  type: LoadBalancer",
+        ),
+        // LoadBalancer -> ClusterIP (removes one).
+        (
+            "web",
+            "  name: web\nspec:\n  type: LoadBalancer",
+            "  name: web\nspec:\n  type: ClusterIP",
+        ),
+        // NodePort -> ExternalName.
+        (
+            "web-np",
+            "  name: web-np\nspec:\n  type: NodePort",
+            "  name: web-np\nspec:\n  externalName: db.example.com\n  type: ExternalName",
+        ),
+    ];
+    for (edited, from, to) in edits {
+        assert!(DEFAULT.contains(from), "{from}");
+        let after = geometry(&scene_of(&DEFAULT.replacen(from, to, 1)));
+        for (id, g) in &before {
+            if *id == format!("Service/default/{edited}") {
+                continue;
+            }
+            if let Some(a) = after.get(id) {
+                assert_eq!(a, g, "{id} moved after {to:?}");
+            } else {
+                // Only the edited Service's own cloud load balancer may go.
+                assert!(
+                    *id == format!("CloudLoadBalancer/default/{edited}"),
+                    "{id} vanished after {to:?}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn more_than_six_pods_of_a_workload_on_a_node_collapse_into_a_group() {
+    let one_node = "apiVersion: v1\nkind: Node\nmetadata:\n  name: solo\n---\n";
+    let deploy = |replicas: usize| {
+        format!(
+            "{one_node}apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: {replicas}\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: c\n        image: nginx\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n  ports:\n  - port: 80\n"
+        )
+    };
+    let six = scene_of(&deploy(6));
+    let web_pods = |s: &Scene| {
+        s.elements
+            .iter()
+            .filter(|e| e.kind == "Pod" && e.name.starts_with("web-"))
+            .count()
+    };
+    assert_eq!(web_pods(&six), 6);
+    assert!(six.elements.iter().all(|e| e.kind != "PodGroup"));
+
+    let twelve = scene_of(&deploy(12));
+    assert_eq!(web_pods(&twelve), 0);
+    let group = twelve
+        .element("Group/default/web/solo")
+        .expect("a group for the 12 pods");
+    assert_eq!(group.kind, "PodGroup");
+    assert_eq!(group.title, "web ×12");
+    assert_eq!(group.lines, ["12/12 ready"]);
+    assert_eq!(group.ready, Some(true));
+    assert_eq!(group.members.len(), 12);
+    assert_eq!(group.parent.as_deref(), Some("Node/solo"));
+    // One selector edge to the group, not twelve; a member pod's anchor is the group's.
+    let to_group: Vec<_> = twelve
+        .edges
+        .iter()
+        .filter(|e| e.kind == EdgeKind::Selector && e.from == "Service/default/web")
+        .collect();
+    assert_eq!(to_group.len(), 1);
+    assert_eq!(to_group[0].to, "Group/default/web/solo");
+    let member = format!("Pod/default/{}", group.members[0]);
+    assert_eq!(twelve.anchor(&member), Some(group.centre()));
+}
+
+#[test]
+fn nodes_wrap_into_rows_of_four() {
+    let nodes: String = (1..=6)
+        .map(|i| format!("apiVersion: v1\nkind: Node\nmetadata:\n  name: n{i}\n---\n"))
+        .collect();
+    let scene = scene_of(&nodes);
+    let ys: BTreeSet<i64> = scene
+        .elements
+        .iter()
+        .filter(|e| e.kind == "Node")
+        .map(|e| e.y as i64)
+        .collect();
+    assert_eq!(ys.len(), 2);
+    let n5 = scene.element("Node/n5").expect("present");
+    let n1 = scene.element("Node/n1").expect("present");
+    assert_eq!(n5.x, n1.x);
+    assert!(n5.y > n1.y + n1.h);
+}
+
+#[test]
+fn an_ingress_adds_the_controller_and_edges_to_its_backends() {
+    let text = format!(
+        "{DEFAULT}\n---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: shop\nspec:\n  rules:\n  - http:\n      paths:\n      - path: /api\n        pathType: Prefix\n        backend:\n          service:\n            name: api\n            port:\n              number: 80\n"
+    );
+    let scene = scene_of(&text);
+    let ctrl = scene.element("IngressController").expect("the controller");
+    assert_eq!(ctrl.lines, ["198.51.100.1"]);
+    assert!(scene.edges.iter().any(|e| e.kind == EdgeKind::Ingress
+        && e.from == "IngressController"
+        && e.to == "Service/default/api"));
+}
+
+#[test]
+// The time is printed for the record only; the budget is measured by
+// `cargo xtask bench`, never asserted in a test.
+#[allow(clippy::disallowed_methods)]
+fn a_thousand_pods_and_two_hundred_services_lay_out() {
+    let cluster = kubeplay_core::analyze(&synthetic(1000)).cluster;
+    let start = std::time::Instant::now();
+    let scene = layout(&cluster);
+    let laid = start.elapsed();
+    let svg = to_svg(&scene, &SvgOptions::default());
+    eprintln!(
+        "1,000 pods / {} Services: layout {laid:?}, layout + SVG {:?} ({} bytes)",
+        cluster.services.len(),
+        start.elapsed(),
+        svg.len()
+    );
+    let pods = scene.elements.iter().filter(|e| e.kind == "Pod").count()
+        + scene
+            .elements
+            .iter()
+            .filter(|e| e.kind == "PodGroup")
+            .map(|e| e.members.len())
+            .sum::<usize>();
+    assert_eq!(pods, cluster.pods.len());
+    assert_eq!(
+        scene
+            .elements
+            .iter()
+            .filter(|e| e.kind == "Service")
+            .count(),
+        cluster.services.len()
+    );
+    let ids: BTreeSet<&str> = scene.elements.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids.len(), scene.elements.len(), "ids are unique");
+    check_xml(&svg);
+}
+
+/// A tiny XML checker: tags balance, attributes are quoted, and text holds
+/// no raw `<` or unescaped `&`.
+fn check_xml(doc: &str) {
+    let mut stack: Vec<&str> = Vec::new();
+    let mut rest = doc.trim_end();
+    assert!(rest.starts_with("<svg "), "starts with <svg");
+    while !rest.is_empty() {
+        let Some(lt) = rest.find('<') else {
+            check_text(rest);
+            break;
+        };
+        check_text(&rest[..lt]);
+        let gt = rest[lt..].find('>').expect("a tag ends") + lt;
+        let tag = &rest[lt + 1..gt];
+        assert!(!tag.contains('<'), "no < inside a tag: {tag}");
+        if let Some(name) = tag.strip_prefix('/') {
+            assert_eq!(stack.pop(), Some(name), "closing {name}");
+        } else {
+            let name = tag.split([' ', '/']).next().unwrap_or("");
+            assert!(!name.is_empty(), "tag name in {tag}");
+            assert_eq!(tag.matches('"').count() % 2, 0, "quotes balance in {tag}");
+            check_text(&tag.replace(['"'], ""));
+            if !tag.ends_with('/') {
+                stack.push(name);
+            }
+        }
+        rest = &rest[gt + 1..];
+        if stack.is_empty() {
+            assert!(rest.trim().is_empty(), "nothing after the root");
+            break;
+        }
+    }
+    assert!(stack.is_empty(), "unclosed: {stack:?}");
+}
+
+fn check_text(text: &str) {
+    for (i, _) in text.match_indices('&') {
+        let entity = &text[i..];
+        assert!(
+            ["&amp;", "&lt;", "&gt;", "&quot;", "&apos;"]
+                .iter()
+                .any(|e| entity.starts_with(e)),
+            "unescaped & in {text:?}"
+        );
+    }
+}
+
+#[test]
+fn the_svg_is_well_formed_and_carries_the_dom_contract() {
+    // Names that need escaping reach the SVG safely.
+    let text = format!(
+        "{DEFAULT}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: odd\n  namespace: a-b\nspec:\n  type: ExternalName\n  externalName: \"x<y>&z.example.com\"\n"
+    );
+    for dark in [false, true] {
+        let svg = to_svg(
+            &scene_of(&text),
+            &SvgOptions {
+                dark,
+                title: Some("A & B <shop>".to_owned()),
+            },
+        );
+        check_xml(&svg);
+        assert!(svg.starts_with(r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 "#));
+        assert!(svg.contains("A &amp; B &lt;shop&gt;"));
+        assert!(svg.contains("<style>"));
+        assert!(!svg.contains("<script"));
+        assert!(!svg.contains("href"), "no external references");
+        assert!(svg.contains(
+            r#"data-kind="Service" data-namespace="default" data-name="web" data-type="LoadBalancer""#
+        ));
+        assert!(svg.contains(r#"data-kind="Node" data-name="node-1""#));
+        assert!(svg.contains(r#"data-kind="Pod" data-namespace="default" data-name="web-"#));
+        assert!(svg.contains(r#"data-kind="ExternalClient" data-name="203.0.113.10""#));
+        assert!(
+            svg.contains(
+                r#"data-kind="CloudLoadBalancer" data-namespace="default" data-name="web""#
+            )
+        );
+        assert!(svg.contains(r#"data-kind="ExternalHost" data-name="payments.example.com""#));
+        assert!(svg.contains(r#"data-type="ExternalName""#));
+        assert!(svg.contains(r#"data-type="NodePort""#));
+        assert!(svg.contains(r#"data-type="ClusterIP""#));
+    }
+    let light = to_svg(&scene_of(DEFAULT), &SvgOptions::default());
+    let dark = to_svg(
+        &scene_of(DEFAULT),
+        &SvgOptions {
+            dark: true,
+            title: None,
+        },
+    );
+    assert_ne!(light, dark);
+}
+
+#[test]
+fn snapshot_of_the_default_example() {
+    let scene = scene_of(DEFAULT);
+    let mut out = format!("scene {} x {}\n", scene.width, scene.height);
+    for e in &scene.elements {
+        out.push_str(&format!(
+            "{} {} {} {} {} {}\n",
+            e.id, e.kind, e.x, e.y, e.w, e.h
+        ));
+    }
+    expect![[r#"
+        scene 832 x 532
+        Cluster Cluster 224 16 592 500
+        ExternalClient/203.0.113.10 ExternalClient 16 80 168 52
+        ExternalHost/payments.example.com ExternalHost 16 208 168 52
+        CloudLoadBalancer/default/web CloudLoadBalancer 16 272 168 52
+        Service/default/kubernetes Service 528 28 128 40
+        Service/kube-system/kube-dns Service 672 28 128 40
+        Service/default/api Service 240 80 128 72
+        Service/default/payments Service 384 80 128 72
+        Service/default/web Service 528 80 128 72
+        Service/default/web-np Service 672 80 128 72
+        Node/node-1 Node 240 196 176 304
+        Node/node-2 Node 432 196 176 304
+        Node/node-3 Node 624 196 176 304
+        Pod/default/api-dz4q2tjzqd-55lwx Pod 252 272 152 36
+        Pod/default/web-p8dpvwkmqm-x7dz8 Pod 252 332 152 36
+        Pod/kube-system/coredns-gq7gmbbwq6-6vgz6 Pod 252 392 152 36
+        Pod/default/api-dz4q2tjzqd-fkps5 Pod 444 272 152 36
+        Pod/default/cache-6l7gbs2j62-db6x9 Pod 444 332 152 36
+        Pod/default/web-p8dpvwkmqm-k2krj Pod 444 392 152 36
+        Pod/kube-system/coredns-gq7gmbbwq6-thd5z Pod 444 452 152 36
+        Pod/default/web-p8dpvwkmqm-9lhvd Pod 636 272 152 36
+    "#]]
+    .assert_eq(&out);
+}
