@@ -263,6 +263,11 @@ pub fn build_with(
         cluster.nodes = default_nodes();
         cluster.default_nodes = true;
     }
+    // Scheduling walks the nodes in this order: make it independent of the
+    // order the manifest lists them in.
+    cluster
+        .nodes
+        .sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
     let mut pending: Vec<Pending> = Vec::new();
     let mut workload_objects: Vec<Object> = Vec::new();
     let mut legacy_endpoints = Vec::new();

@@ -338,6 +338,11 @@ fn schedule_and_address(
         }
         pods.push(pod);
     }
+    // Addresses are handed out in name order, so collisions resolve the
+    // same way whatever order the manifest lists its objects in.
+    pods.sort_by(|a, b| {
+        (&a.metadata.namespace, &a.metadata.name).cmp(&(&b.metadata.namespace, &b.metadata.name))
+    });
     // Addresses: honour stated pod IPs first, then the previous build's,
     // then a hash-chosen free address in the node's podCIDR.
     let mut used: BTreeSet<IpAddr> = BTreeSet::new();
