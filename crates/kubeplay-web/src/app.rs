@@ -1,9 +1,9 @@
 //! The top-level component: the editor, the cluster, the inspector.
 
 use crate::api::{self, Shared};
+use crate::components::diagram::{Diagram, PathLine, render_svg};
 use crate::components::editor::Editor;
 use crate::components::inspector::Inspector;
-use crate::components::object_list::ObjectList;
 use crate::components::request::RequestForm;
 use crate::state::{Action, State};
 use crate::storage;
@@ -71,6 +71,40 @@ pub fn app() -> Html {
         })
     };
     let errors = state.diagnostics.iter().filter(|d| d.is_error()).count();
+    // The static layer: laid out and rendered only when the cluster changes.
+    let drawn = use_memo(state.good.clone(), |good| {
+        let scene = kubeplay_scene::layout(&good.cluster);
+        let svg: Rc<str> = Rc::from(render_svg(&scene, prefers_dark()));
+        (Rc::new(scene), svg)
+    });
+    let (scene, svg) = (drawn.0.clone(), drawn.1.clone());
+    // The last request's path, highlighted.
+    let paths = Rc::new(
+        state
+            .trace
+            .iter()
+            .map(|t| PathLine {
+                id: state.sent,
+                verdict: t.verdict.as_str(),
+                points: t
+                    .path
+                    .iter()
+                    .filter_map(|w| scene.anchor(&w.id()))
+                    .collect(),
+            })
+            .collect::<Vec<_>>(),
+    );
+    let on_select = {
+        let shared = shared.clone();
+        let good = state.good.clone();
+        Callback::from(move |id: String| {
+            if let Some((from, to)) = request_for(&good, &id)
+                && let Err(e) = api::send(&shared, &from, &to)
+            {
+                web_sys::console::warn_1(&e);
+            }
+        })
+    };
     html! {
         <div class="kp-page">
             <header class="kp-header">
@@ -89,7 +123,7 @@ pub fn app() -> Html {
                             <span class="kp-stale" role="status" data-stale="1">{ "showing last valid state" }</span>
                         }
                     </h2>
-                    <ObjectList cluster={state.good.clone()} />
+                    <Diagram scene={scene} svg={svg} dots={Rc::new(Vec::new())} paths={paths} {on_select} />
                     <RequestForm cluster={state.good.clone()} on_send={on_send} />
                 </section>
                 <section class="kp-panel kp-inspector-panel" aria-label="Inspector">
@@ -101,4 +135,60 @@ pub fn app() -> Html {
             </main>
         </div>
     }
+}
+
+fn prefers_dark() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        .is_some_and(|m| m.matches())
+}
+
+/// The request that shows a clicked element best: to a Service from outside
+/// when it is reachable from outside (its load balancer, else a NodePort),
+/// else from the first running pod; to a pod, from outside its Services.
+fn request_for(a: &kubeplay_core::Analysis, id: &str) -> Option<(String, String)> {
+    let mut parts = id.splitn(3, '/');
+    let (kind, ns, name) = (parts.next()?, parts.next()?, parts.next()?);
+    if kind != "Service" {
+        return None;
+    }
+    let c = &a.cluster;
+    let svc = c.services.iter().find(|s| {
+        s.metadata.namespace.as_deref() == Some(ns) && s.metadata.name.as_deref() == Some(name)
+    })?;
+    let spec = svc.spec.as_ref()?;
+    let port = spec.ports.as_ref().and_then(|p| p.first());
+    let lb = svc
+        .status
+        .as_ref()
+        .and_then(|s| s.load_balancer.as_ref())
+        .and_then(|l| l.ingress.as_ref())
+        .and_then(|i| i.first())
+        .and_then(|i| i.ip.clone());
+    if let (Some(ip), Some(p)) = (lb, port) {
+        return Some(("external".into(), format!("{ip}:{}", p.port)));
+    }
+    if let Some(np) = port.and_then(|p| p.node_port) {
+        let node_ip = c
+            .nodes
+            .first()
+            .and_then(|n| n.status.as_ref())
+            .and_then(|s| s.addresses.as_ref())
+            .and_then(|a| a.iter().find(|a| a.type_ == "InternalIP"))
+            .map(|a| a.address.clone())?;
+        return Some(("external".into(), format!("{node_ip}:{np}")));
+    }
+    let pod = c.pods.iter().find(|p| {
+        kubeplay_core::workloads::pod_ip(p).is_some() && p.metadata.namespace.as_deref() == Some(ns)
+    })?;
+    let from = format!("pod/{ns}/{}", pod.metadata.name.as_deref().unwrap_or(""));
+    let port = port.map_or(
+        if spec.type_.as_deref() == Some("ExternalName") {
+            443
+        } else {
+            80
+        },
+        |p| p.port,
+    );
+    Some((from, format!("{name}.{ns}:{port}")))
 }

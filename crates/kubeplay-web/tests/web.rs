@@ -20,7 +20,7 @@ fn mount() -> web_sys::Element {
 }
 
 #[wasm_bindgen_test]
-async fn the_app_lists_one_service_of_each_type() {
+async fn the_app_draws_one_service_of_each_type() {
     let root = mount();
     yew::Renderer::<kubeplay_web::app::App>::with_root(root.clone()).render();
     yew::platform::time::sleep(Duration::from_millis(50)).await;

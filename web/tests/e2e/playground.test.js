@@ -56,8 +56,8 @@ test("broken YAML shows a located error and keeps the last valid cluster", async
   const page = await openPlayground(browser, server.url);
   await typeYaml(page, WEB.replace("  - port: 80\n", "  - port: [80\n"));
   await page.waitForSelector("[data-stale]");
-  // The last valid cluster (the default example) is still listed.
-  assert.ok((await page.locator("[data-kind=Service]").count()) >= 4);
+  // The last valid cluster (the default example) is still drawn.
+  assert.equal(await page.locator("[data-kind=Service][data-name=payments]").count(), 1);
   await page.getByRole("tab", { name: /Diagnostics/ }).click();
   const first = page.locator(".kp-diag-error").first();
   assert.match(await first.textContent(), /YAML syntax error/);
@@ -79,6 +79,8 @@ test("a request from an external client to a NodePort reaches a pod", async () =
   assert.equal(trace.choices.length, 2);
   assert.ok(trace.path.at(-1).startsWith("Pod/default/web-"));
   await page.waitForSelector(".kp-trace[data-verdict=DNAT]");
+  // The request's path is highlighted on the diagram.
+  await page.waitForSelector("polyline[data-packet][data-verdict=DNAT]");
   await screenshot(page, "nodeport-trace");
   assert.deepEqual(page.problems, []);
   await page.close();
@@ -142,5 +144,25 @@ test("keyboard-only use can send a request", async () => {
   assert.equal(await page.getByRole("tab", { name: "Trace" }).getAttribute("aria-selected"), "true");
   await screenshot(page, "keyboard-send");
   assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test("changing a Service's type in the editor changes the diagram", async () => {
+  const page = await openPlayground(browser, server.url);
+  await typeYaml(page, WEB);
+  await page.waitForSelector("[data-kind=Service][data-name=web][data-type=NodePort]");
+  await typeYaml(page, WEB.replace("type: NodePort", "type: LoadBalancer"));
+  await page.waitForSelector("[data-kind=Service][data-name=web][data-type=LoadBalancer]");
+  assert.equal(await page.locator("[data-kind=CloudLoadBalancer]").count(), 1);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test("clicking a Service shows a request's trace to it", async () => {
+  const page = await openPlayground(browser, server.url);
+  await page.locator("[data-kind=Service][data-name=web-np]").first().click();
+  await page.waitForSelector(".kp-trace[data-verdict=DNAT]");
+  assert.match(await page.locator(".kp-trace").textContent(), /NodePort of default\/web-np/);
+  await screenshot(page, "click-service");
   await page.close();
 });
