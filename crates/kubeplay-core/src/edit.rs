@@ -1627,4 +1627,21 @@ spec:
                 .replace("replicas: 2 # two for now", "replicas: 4")
         );
     }
+
+    #[test]
+    fn malformed_text_is_refused_by_every_action() {
+        let c = cluster(DEFAULT);
+        let broken = DEFAULT.replace("  replicas: 2\n", "  replicas: [2\n");
+        let pod = pod_names(&c, "api-")[0].clone();
+        let results = [
+            scale(&broken, "default", "Deployment", "api", 1),
+            delete_pod(&broken, &c, "default", &pod),
+            set_pod_ready(&broken, &c, "default", &pod, false),
+            cordon(&broken, &c, "node-1", true),
+            drain(&broken, &c, "node-1"),
+        ];
+        for r in results {
+            assert!(matches!(r, Err(EditError::Malformed { .. })), "{r:?}");
+        }
+    }
 }

@@ -695,4 +695,68 @@ mod tests {
             Some("db")
         );
     }
+
+    #[test]
+    fn a_replaced_ordinal_gets_a_new_name_and_the_others_keep_theirs() {
+        let before = load(DEPLOY);
+        let text = DEPLOY.replace(
+            "  name: web\n",
+            "  name: web\n  annotations:\n    kubeplay.dev/replaced: \"1:1\"\n",
+        );
+        let after = load(&text);
+        let names = |pods: &[Pod]| -> Vec<String> {
+            pods.iter()
+                .filter_map(|p| p.metadata.name.clone())
+                .collect()
+        };
+        let (b, a) = (names(&before), names(&after));
+        assert_eq!(a.len(), 3);
+        assert_eq!((b[0].clone(), b[2].clone()), (a[0].clone(), a[2].clone()));
+        assert_ne!(a[1], b[1]);
+        assert!(a[1].starts_with(&b[1][..b[1].len() - 5]), "same ReplicaSet");
+    }
+
+    #[test]
+    fn the_replaced_annotation_reads_and_writes_slot_generation_pairs() {
+        let meta = ObjectMeta {
+            annotations: Some(BTreeMap::from([(
+                REPLACED_ANNOTATION.to_owned(),
+                " 10:1, 2:3,node-1:2,bad,x:y".to_owned(),
+            )])),
+            ..ObjectMeta::default()
+        };
+        let map = replacements(&meta);
+        assert_eq!(map.len(), 3);
+        assert_eq!(format_replacements(&map), "2:3,10:1,node-1:2");
+    }
+
+    #[test]
+    fn a_listed_pod_is_running_but_not_ready() {
+        let name = load(DEPLOY)[0].metadata.name.clone().unwrap_or_default();
+        let text = DEPLOY.replace(
+            "  name: web\n",
+            &format!("  name: web\n  annotations:\n    kubeplay.dev/not-ready: \"{name}\"\n"),
+        );
+        let pods = load(&text);
+        assert!(!is_ready(&pods[0]));
+        assert!(pod_ip(&pods[0]).is_some(), "keeps its IP");
+        assert!(is_ready(&pods[1]) && is_ready(&pods[2]));
+    }
+
+    #[test]
+    fn cordoning_moves_only_the_pods_on_that_node() {
+        let nodes = node_infos(&crate::cluster::default_nodes());
+        let m = crate::decode::load(DEPLOY);
+        let before = pods(&m.objects, &nodes, &BTreeMap::new());
+        let node_of = |p: &Pod| p.spec.as_ref().and_then(|s| s.node_name.clone());
+        let victim = node_of(&before[0]).unwrap_or_default();
+        let mut cordoned = node_infos(&crate::cluster::default_nodes());
+        for n in &mut cordoned {
+            n.unschedulable = n.name == victim;
+        }
+        let after = pods(&m.objects, &cordoned, &BTreeMap::new());
+        assert_ne!(node_of(&after[0]), Some(victim.clone()));
+        assert_eq!(node_of(&after[1]), node_of(&before[1]));
+        assert_eq!(node_of(&after[2]), node_of(&before[2]));
+    }
 }
