@@ -13,6 +13,7 @@ pub mod decode;
 pub mod defaults;
 pub mod diag;
 pub mod dns;
+pub mod edit;
 pub mod endpoints;
 pub mod examples;
 pub mod ingress;

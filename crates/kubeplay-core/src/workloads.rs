@@ -8,6 +8,28 @@
 //! StatefulSet's. Every choice comes from a stable hash of the owner's name and
 //! the replica's ordinal, so scaling or editing one workload never renames or
 //! moves the pods of another.
+//!
+//! # What-if actions written into the workload
+//!
+//! The playground's actions ("delete this pod", "make this pod not ready")
+//! are edits of the YAML text (see `edit.rs`), so they show in the editor and
+//! survive sharing. A pod created by a workload has no text of its own, so
+//! the action is recorded as an annotation on the owning workload, which
+//! these controllers honour:
+//!
+//! - [`REPLACED_ANNOTATION`] `kubeplay.dev/replaced: "0:1,2:3"`: comma-separated
+//!   `slot:generation` pairs. The slot is the replica's ordinal (Deployment,
+//!   ReplicaSet, StatefulSet) or the node's name (DaemonSet). Generation `g > 0`
+//!   means the pod of that slot was deleted `g` times: as a ReplicaSet would, the
+//!   controller made a new pod with a new random suffix (here: the hash of the
+//!   slot and the generation), so it has a new name and a new IP and the old one
+//!   leaves the EndpointSlice. A StatefulSet recreates the same name (`db-1`),
+//!   as the real controller does; a DaemonSet's replacement stays on its node.
+//!   The replacement is scheduled again by the usual rule.
+//! - [`NOT_READY_ANNOTATION`] `kubeplay.dev/not-ready: "web-7d4b9c8f5d-x2k9p"`:
+//!   comma-separated pod names whose readiness probe fails: they run, keep their
+//!   IP, and get `Ready=False` and `ContainersReady=False`, so EndpointSlices list
+//!   them as not ready and kube-proxy sends them no traffic.
 
 use crate::alloc::fnv1a;
 use crate::model::{Object, Resource};
@@ -34,9 +56,95 @@ pub fn safe_suffix(mut h: u64, n: usize) -> String {
     out
 }
 
+/// The workload annotation that records deleted (and replaced) pods; see the
+/// module documentation.
+pub const REPLACED_ANNOTATION: &str = "kubeplay.dev/replaced";
+
+/// The workload annotation that lists its pods whose readiness probe fails;
+/// see the module documentation.
+pub const NOT_READY_ANNOTATION: &str = "kubeplay.dev/not-ready";
+
+/// Reads [`REPLACED_ANNOTATION`]: slot (ordinal or node name) to generation.
+/// Malformed pairs are ignored, as a controller ignores annotations it
+/// cannot read.
+pub fn replacements(meta: &ObjectMeta) -> BTreeMap<String, u32> {
+    let value = meta
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(REPLACED_ANNOTATION))
+        .map_or("", String::as_str);
+    value
+        .split(',')
+        .filter_map(|pair| {
+            let (slot, generation) = pair.trim().rsplit_once(':')?;
+            let generation = generation.trim().parse::<u32>().ok()?;
+            let slot = slot.trim();
+            (!slot.is_empty()).then(|| (slot.to_owned(), generation))
+        })
+        .collect()
+}
+
+/// Writes the value of [`REPLACED_ANNOTATION`]: numeric slots in numeric
+/// order, then node names, so the text reads naturally.
+pub fn format_replacements(map: &BTreeMap<String, u32>) -> String {
+    let mut pairs: Vec<(&String, &u32)> = map.iter().filter(|(_, g)| **g > 0).collect();
+    pairs.sort_by_key(|(slot, _)| (slot.parse::<u64>().map_or(u64::MAX, |n| n), (*slot).clone()));
+    pairs
+        .iter()
+        .map(|(slot, g)| format!("{slot}:{g}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Reads [`NOT_READY_ANNOTATION`]: the names of the pods that are not ready.
+pub fn not_ready(meta: &ObjectMeta) -> BTreeSet<String> {
+    meta.annotations
+        .as_ref()
+        .and_then(|a| a.get(NOT_READY_ANNOTATION))
+        .map_or("", String::as_str)
+        .split(',')
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The hash input for a replica's name suffix: generation 0 keeps the
+/// original name, so adding the annotation renames only the replaced pod.
+fn seed(base: String, generation: u32) -> String {
+    if generation == 0 {
+        base
+    } else {
+        format!("{base}#{generation}")
+    }
+}
+
+/// Which workload created a pod, and in which slot.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PodSource {
+    /// The pod's namespace.
+    pub namespace: String,
+    /// The pod's name.
+    pub name: String,
+    /// Index of the creating object in the `objects` passed in (a Pod
+    /// written in the manifest is its own source).
+    pub object: usize,
+    /// The replica's slot: its ordinal, or the node's name for a DaemonSet.
+    pub slot: String,
+    /// How many times this slot's pod was replaced.
+    pub generation: u32,
+}
+
 /// A pod the controllers want, before scheduling.
 struct Wanted {
     pod: Pod,
+    /// Index of the object that made it.
+    source: usize,
+    /// The replica's slot (ordinal or node name) and its generation.
+    slot: String,
+    generation: u32,
+    /// Listed in the owner's [`NOT_READY_ANNOTATION`].
+    not_ready: bool,
     /// The node a DaemonSet pinned it to, or the one `spec.nodeName` names.
     node: Option<String>,
     /// The key that spreads this workload's pods over nodes.
@@ -158,21 +266,56 @@ pub fn pods(
     nodes: &[NodeInfo],
     previous_ips: &BTreeMap<String, IpAddr>,
 ) -> Vec<Pod> {
+    schedule_and_address(wanted(objects, nodes), nodes, previous_ips)
+}
+
+/// Every pod the objects make (before scheduling), with what made it: the
+/// what-if edits use it to find the workload that owns a pod.
+pub fn pod_sources(objects: &[Object], nodes: &[NodeInfo]) -> Vec<PodSource> {
+    wanted(objects, nodes)
+        .into_iter()
+        .map(|w| PodSource {
+            namespace: w.pod.metadata.namespace.clone().unwrap_or_default(),
+            name: w.pod.metadata.name.clone().unwrap_or_default(),
+            object: w.source,
+            slot: w.slot,
+            generation: w.generation,
+        })
+        .collect()
+}
+
+fn wanted(objects: &[Object], nodes: &[NodeInfo]) -> Vec<Wanted> {
     let mut wanted: Vec<Wanted> = Vec::new();
-    for o in objects {
+    for (source, o) in objects.iter().enumerate() {
         let ns = namespace_of(o);
         let name = o.name().to_owned();
+        let meta = o.resource.metadata();
+        let replaced = meta.map(replacements).unwrap_or_default();
+        let unready = meta.map(not_ready).unwrap_or_default();
+        let generation = |slot: &str| replaced.get(slot).copied().unwrap_or(0);
+        let mut push = |pod: Pod, node: Option<String>, ordinal: usize, slot: String| {
+            let not_ready = pod
+                .metadata
+                .name
+                .as_ref()
+                .is_some_and(|n| unready.contains(n));
+            wanted.push(Wanted {
+                generation: generation(&slot),
+                pod,
+                source,
+                slot,
+                not_ready,
+                node,
+                spread_key: format!("{ns}/{name}"),
+                ordinal,
+            });
+        };
         match &o.resource {
             Resource::Pod(p) => {
                 let mut pod = p.clone();
                 pod.metadata.namespace = Some(ns.clone());
                 let node = p.spec.as_ref().and_then(|s| s.node_name.clone());
-                wanted.push(Wanted {
-                    pod,
-                    node,
-                    spread_key: format!("{ns}/{name}"),
-                    ordinal: 0,
-                });
+                push(pod, node, 0, String::new());
             }
             Resource::Deployment(d) => {
                 let spec = d.spec.as_ref();
@@ -181,20 +324,17 @@ pub fn pods(
                 let rs = format!("{name}-{hash}");
                 let replicas = spec.and_then(|s| s.replicas).unwrap_or(1).max(0) as usize;
                 for i in 0..replicas {
-                    let pod_name =
-                        format!("{rs}-{}", safe_suffix(fnv1a(&format!("{ns}/{rs}/{i}")), 5));
-                    wanted.push(Wanted {
-                        pod: pod_from_template(
-                            template,
-                            &ns,
-                            pod_name,
-                            &[("pod-template-hash", hash.clone())],
-                            owner("apps/v1", "ReplicaSet", &rs),
-                        ),
-                        node: None,
-                        spread_key: format!("{ns}/{name}"),
-                        ordinal: i,
-                    });
+                    let g = generation(&i.to_string());
+                    let key = seed(format!("{ns}/{rs}/{i}"), g);
+                    let pod_name = format!("{rs}-{}", safe_suffix(fnv1a(&key), 5));
+                    let pod = pod_from_template(
+                        template,
+                        &ns,
+                        pod_name,
+                        &[("pod-template-hash", hash.clone())],
+                        owner("apps/v1", "ReplicaSet", &rs),
+                    );
+                    push(pod, None, i, i.to_string());
                 }
             }
             Resource::ReplicaSet(r) => {
@@ -202,22 +342,17 @@ pub fn pods(
                 let template = spec.and_then(|s| s.template.as_ref());
                 let replicas = spec.and_then(|s| s.replicas).unwrap_or(1).max(0) as usize;
                 for i in 0..replicas {
-                    let pod_name = format!(
-                        "{name}-{}",
-                        safe_suffix(fnv1a(&format!("{ns}/{name}/{i}")), 5)
+                    let g = generation(&i.to_string());
+                    let key = seed(format!("{ns}/{name}/{i}"), g);
+                    let pod_name = format!("{name}-{}", safe_suffix(fnv1a(&key), 5));
+                    let pod = pod_from_template(
+                        template,
+                        &ns,
+                        pod_name,
+                        &[],
+                        owner("apps/v1", "ReplicaSet", &name),
                     );
-                    wanted.push(Wanted {
-                        pod: pod_from_template(
-                            template,
-                            &ns,
-                            pod_name,
-                            &[],
-                            owner("apps/v1", "ReplicaSet", &name),
-                        ),
-                        node: None,
-                        spread_key: format!("{ns}/{name}"),
-                        ordinal: i,
-                    });
+                    push(pod, None, i, i.to_string());
                 }
             }
             Resource::StatefulSet(s) => {
@@ -226,6 +361,8 @@ pub fn pods(
                 let replicas = spec.and_then(|s| s.replicas).unwrap_or(1).max(0) as usize;
                 let service_name = spec.and_then(|s| s.service_name.clone());
                 for i in 0..replicas {
+                    // A StatefulSet recreates a deleted pod under the same
+                    // name: the identity belongs to the ordinal.
                     let pod_name = format!("{name}-{i}");
                     let mut pod = pod_from_template(
                         template,
@@ -241,22 +378,15 @@ pub fn pods(
                     if let Some(svc) = &service_name {
                         pspec.subdomain = Some(svc.clone());
                     }
-                    wanted.push(Wanted {
-                        pod,
-                        node: None,
-                        spread_key: format!("{ns}/{name}"),
-                        ordinal: i,
-                    });
+                    push(pod, None, i, i.to_string());
                 }
             }
             Resource::DaemonSet(d) => {
                 let template = d.spec.as_ref().map(|s| &s.template);
                 let tspec = template.and_then(|t| t.spec.as_ref());
                 for n in nodes.iter().filter(|n| fits(tspec, n, true)) {
-                    let pod_name = format!(
-                        "{name}-{}",
-                        safe_suffix(fnv1a(&format!("{ns}/{name}/{}", n.name)), 5)
-                    );
+                    let key = seed(format!("{ns}/{name}/{}", n.name), generation(&n.name));
+                    let pod_name = format!("{name}-{}", safe_suffix(fnv1a(&key), 5));
                     let mut pod = pod_from_template(
                         template,
                         &ns,
@@ -265,18 +395,13 @@ pub fn pods(
                         owner("apps/v1", "DaemonSet", &name),
                     );
                     pod.spec.get_or_insert_with(PodSpec::default).node_name = Some(n.name.clone());
-                    wanted.push(Wanted {
-                        pod,
-                        node: Some(n.name.clone()),
-                        spread_key: format!("{ns}/{name}"),
-                        ordinal: 0,
-                    });
+                    push(pod, Some(n.name.clone()), 0, n.name.clone());
                 }
             }
             _ => {}
         }
     }
-    schedule_and_address(wanted, nodes, previous_ips)
+    wanted
 }
 
 /// Whether a pod with `spec` may run on `node`: nodeSelector, taints (a
@@ -312,6 +437,7 @@ fn schedule_and_address(
     previous_ips: &BTreeMap<String, IpAddr>,
 ) -> Vec<Pod> {
     let mut pods: Vec<Pod> = Vec::with_capacity(wanted.len());
+    let not_ready: Vec<bool> = wanted.iter().map(|w| w.not_ready).collect();
     for w in wanted {
         let mut pod = w.pod;
         if pod.status.is_some() {
@@ -321,17 +447,25 @@ fn schedule_and_address(
             continue;
         }
         let node = w.node.or_else(|| {
-            let eligible: Vec<&NodeInfo> = nodes
+            // Cordoning is left out of the round so that cordoning (or
+            // draining) a node moves only the pods that were on it, as a
+            // drain does: the others keep their place.
+            let fitting: Vec<&NodeInfo> = nodes
                 .iter()
-                .filter(|n| fits(pod.spec.as_ref(), n, false))
+                .filter(|n| fits(pod.spec.as_ref(), n, true))
                 .collect();
-            if eligible.is_empty() {
+            if fitting.is_empty() {
                 return None;
             }
             // Spread one workload's replicas round-robin from a start chosen by
-            // its name: stable when other workloads change.
-            let start = (fnv1a(&w.spread_key) % eligible.len() as u64) as usize;
-            Some(eligible[(start + w.ordinal) % eligible.len()].name.clone())
+            // its name: stable when other workloads change. A replica whose
+            // node is cordoned goes to the next schedulable one in the round.
+            let len = fitting.len();
+            let first = (fnv1a(&w.spread_key) % len as u64) as usize + w.ordinal;
+            (0..len)
+                .map(|k| fitting[(first + k) % len])
+                .find(|n| fits(pod.spec.as_ref(), n, false))
+                .map(|n| n.name.clone())
         });
         if let Some(n) = &node {
             pod.spec.get_or_insert_with(PodSpec::default).node_name = Some(n.clone());
@@ -412,7 +546,32 @@ fn schedule_and_address(
             set_running(p, ip, nodes);
         }
     }
+    for (p, not_ready) in pods.iter_mut().zip(not_ready) {
+        if not_ready {
+            fail_readiness(p);
+        }
+    }
     pods
+}
+
+/// A running pod whose readiness probe fails: it keeps its node and IP, but
+/// its containers and the pod are not ready.
+fn fail_readiness(p: &mut Pod) {
+    let Some(status) = p.status.as_mut() else {
+        return;
+    };
+    if status.phase.as_deref() != Some("Running") {
+        return;
+    }
+    for c in status.conditions.iter_mut().flatten() {
+        if c.type_ == "Ready" || c.type_ == "ContainersReady" {
+            c.status = "False".to_owned();
+            c.reason = Some("ContainersNotReady".to_owned());
+        }
+    }
+    for c in status.container_statuses.iter_mut().flatten() {
+        c.ready = false;
+    }
 }
 
 fn set_running(p: &mut Pod, ip: IpAddr, nodes: &[NodeInfo]) {
@@ -540,5 +699,69 @@ mod tests {
             pods[1].spec.as_ref().and_then(|s| s.subdomain.as_deref()),
             Some("db")
         );
+    }
+
+    #[test]
+    fn a_replaced_ordinal_gets_a_new_name_and_the_others_keep_theirs() {
+        let before = load(DEPLOY);
+        let text = DEPLOY.replace(
+            "  name: web\n",
+            "  name: web\n  annotations:\n    kubeplay.dev/replaced: \"1:1\"\n",
+        );
+        let after = load(&text);
+        let names = |pods: &[Pod]| -> Vec<String> {
+            pods.iter()
+                .filter_map(|p| p.metadata.name.clone())
+                .collect()
+        };
+        let (b, a) = (names(&before), names(&after));
+        assert_eq!(a.len(), 3);
+        assert_eq!((b[0].clone(), b[2].clone()), (a[0].clone(), a[2].clone()));
+        assert_ne!(a[1], b[1]);
+        assert!(a[1].starts_with(&b[1][..b[1].len() - 5]), "same ReplicaSet");
+    }
+
+    #[test]
+    fn the_replaced_annotation_reads_and_writes_slot_generation_pairs() {
+        let meta = ObjectMeta {
+            annotations: Some(BTreeMap::from([(
+                REPLACED_ANNOTATION.to_owned(),
+                " 10:1, 2:3,node-1:2,bad,x:y".to_owned(),
+            )])),
+            ..ObjectMeta::default()
+        };
+        let map = replacements(&meta);
+        assert_eq!(map.len(), 3);
+        assert_eq!(format_replacements(&map), "2:3,10:1,node-1:2");
+    }
+
+    #[test]
+    fn a_listed_pod_is_running_but_not_ready() {
+        let name = load(DEPLOY)[0].metadata.name.clone().unwrap_or_default();
+        let text = DEPLOY.replace(
+            "  name: web\n",
+            &format!("  name: web\n  annotations:\n    kubeplay.dev/not-ready: \"{name}\"\n"),
+        );
+        let pods = load(&text);
+        assert!(!is_ready(&pods[0]));
+        assert!(pod_ip(&pods[0]).is_some(), "keeps its IP");
+        assert!(is_ready(&pods[1]) && is_ready(&pods[2]));
+    }
+
+    #[test]
+    fn cordoning_moves_only_the_pods_on_that_node() {
+        let nodes = node_infos(&crate::cluster::default_nodes());
+        let m = crate::decode::load(DEPLOY);
+        let before = pods(&m.objects, &nodes, &BTreeMap::new());
+        let node_of = |p: &Pod| p.spec.as_ref().and_then(|s| s.node_name.clone());
+        let victim = node_of(&before[0]).unwrap_or_default();
+        let mut cordoned = node_infos(&crate::cluster::default_nodes());
+        for n in &mut cordoned {
+            n.unschedulable = n.name == victim;
+        }
+        let after = pods(&m.objects, &cordoned, &BTreeMap::new());
+        assert_ne!(node_of(&after[0]), Some(victim.clone()));
+        assert_eq!(node_of(&after[1]), node_of(&before[1]));
+        assert_eq!(node_of(&after[2]), node_of(&before[2]));
     }
 }
