@@ -472,11 +472,6 @@ fn schedule_and_address(
         }
         pods.push(pod);
     }
-    // Addresses are handed out in name order, so collisions resolve the
-    // same way whatever order the manifest lists its objects in.
-    pods.sort_by(|a, b| {
-        (&a.metadata.namespace, &a.metadata.name).cmp(&(&b.metadata.namespace, &b.metadata.name))
-    });
     // Addresses: honour stated pod IPs first, then the previous build's,
     // then a hash-chosen free address in the node's podCIDR.
     let mut used: BTreeSet<IpAddr> = BTreeSet::new();
@@ -497,8 +492,13 @@ fn schedule_and_address(
             p.metadata.name.as_deref().unwrap_or("")
         )
     };
+    // Addresses are handed out in name order, so collisions resolve the
+    // same way whatever order the manifest lists its objects in.
+    let mut order: Vec<usize> = (0..pods.len()).collect();
+    order.sort_by_key(|&i| key(&pods[i]));
     let mut need: Vec<usize> = Vec::new();
-    for (i, p) in pods.iter_mut().enumerate() {
+    for i in order {
+        let p = &mut pods[i];
         if p.status.is_some() {
             continue;
         }
