@@ -100,6 +100,10 @@ pub enum Event {
         at_us: u64,
         /// Its final verdict.
         verdict: Verdict,
+        /// Its whole trace (shared, not copied): hops and reason for a
+        /// tooltip, `path` for the diagram. Outcome events carry only the
+        /// reason, because a packet without a reply is gone after its outcome.
+        trace: Rc<Trace>,
     },
     /// A request reached its endpoint (verdict DNAT).
     Delivered {
@@ -118,7 +122,9 @@ pub enum Event {
         packet: PacketId,
         /// When.
         at_us: u64,
-        /// The waypoint id where it happened (the last one it reached).
+        /// The waypoint id where it happened: the last one it reached. A packet
+        /// that kube-proxy drops for a Service ends at that Service's id (the
+        /// rules of the node before it on the path dropped it).
         at: String,
         /// The trace's reason.
         reason: String,
@@ -460,7 +466,8 @@ impl Simulation {
     }
 
     /// Sends one request now, traced against `cluster`. Its `Sent` event (and
-    /// its outcome, if it has no leg to travel) comes with the next step.
+    /// its outcome, if it has no leg to travel) comes with the next step that
+    /// runs (`step` while not paused, or `step_one_packet`).
     pub fn send(
         &mut self,
         cluster: &Cluster,
@@ -618,6 +625,7 @@ impl Simulation {
                     packet: p.id,
                     at_us: p.start_us,
                     verdict: p.verdict,
+                    trace: Rc::clone(&p.trace),
                 });
             }
             if !p.outcome_done && p.outcome_us <= until_us {
