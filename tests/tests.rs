@@ -5,3 +5,5 @@ mod corpus;
 mod fixtures;
 #[cfg(not(target_arch = "wasm32"))]
 mod properties;
+#[cfg(not(target_arch = "wasm32"))]
+mod sim;

@@ -373,11 +373,25 @@ fn pod_of(cluster: &Cluster, ip: IpAddr) -> Option<String> {
     })
 }
 
+/// The state kube-proxy's ClientIP session affinity keeps in the kernel
+/// (the iptables `recent` lists, one per `KUBE-SEP-…` chain): which endpoint
+/// a client address was last sent to, and when. `evaluate` has no memory, so
+/// a caller that does (the simulation) answers through this trait.
+pub trait AffinityTable {
+    /// The endpoint (`IP:port`, as `ProxyEndpoint::key`) that `client` was
+    /// sent to for the `service` port within the last `timeout_seconds`
+    /// (the Service's current `sessionAffinityConfig.clientIP.timeoutSeconds`),
+    /// if any. Asked only for Services with `sessionAffinity: ClientIP`.
+    fn pinned(&mut self, service: &Matched, client: IpAddr, timeout_seconds: i32)
+    -> Option<String>;
+}
+
 struct Ctx<'a> {
     cluster: &'a Cluster,
     packet: &'a Packet,
     hops: Vec<Hop>,
     masquerade: bool,
+    affinity: Option<&'a mut dyn AffinityTable>,
 }
 
 impl Ctx<'_> {
@@ -407,11 +421,28 @@ impl Ctx<'_> {
 /// caller's seeded generator; it picks the endpoint the way the statistic
 /// rules would (uniformly).
 pub fn evaluate(cluster: &Cluster, packet: &Packet, roll: u64) -> Evaluation {
+    evaluate_with(cluster, packet, roll, None)
+}
+
+/// `evaluate`, with the session-affinity memory of earlier packets: when the
+/// matched Service has `sessionAffinity: ClientIP` and `affinity` names an
+/// endpoint of the chain's set for this client, that endpoint is taken instead
+/// of the random one (as the `recent` match rules before the statistic rules
+/// do). `roll` is consumed either way.
+pub fn evaluate_with(
+    cluster: &Cluster,
+    packet: &Packet,
+    roll: u64,
+    affinity: Option<&mut dyn AffinityTable>,
+) -> Evaluation {
     let mut ctx = Ctx {
         cluster,
         packet,
         hops: Vec::new(),
         masquerade: false,
+        // Shortens the trait object's lifetime to the context's (a coercion
+        // `Option` does not apply by itself).
+        affinity: affinity.map(|a| -> &mut dyn AffinityTable { a }),
     };
     let node = packet.node.as_str();
     let local_addrs = node_addresses(cluster, node);
@@ -959,32 +990,45 @@ fn choose(
             node: e.node.clone(),
         })
         .collect();
-    let index = (roll % u64::from(n.max(1))) as usize;
+    let affinity = spec.session_affinity.as_deref() == Some("ClientIP");
+    let timeout = spec
+        .session_affinity_config
+        .as_ref()
+        .and_then(|c| c.client_ip.as_ref())
+        .and_then(|c| c.timeout_seconds)
+        .unwrap_or(crate::defaults::DEFAULT_AFFINITY_TIMEOUT);
+    let src = ctx.packet.src;
+    let pinned = match ctx.affinity.as_mut() {
+        Some(table) if affinity => table
+            .pinned(&matched, src, timeout)
+            .and_then(|key| set.iter().position(|e| e.key() == key)),
+        _ => None,
+    };
+    let index = pinned.unwrap_or((roll % u64::from(n.max(1))) as usize);
     let Some(chosen) = set.get(index).cloned() else {
         // Unreachable in practice: callers check the set is not empty.
         return ctx.end(Verdict::Drop, "no endpoint".into(), Some(matched));
     };
     let sep = sep_chain(pname, proto, &chosen.key());
-    let affinity = spec.session_affinity.as_deref() == Some("ClientIP");
     let share = if n == 1 {
         "the only endpoint".to_owned()
     } else {
         format!("one of {n} endpoints at random (1/{n} each)")
     };
-    let mut text = format!(
-        "kube-proxy picks {share}; this packet got {}.",
-        chosen.key()
-    );
-    if affinity {
-        let timeout = spec
-            .session_affinity_config
-            .as_ref()
-            .and_then(|c| c.client_ip.as_ref())
-            .and_then(|c| c.timeout_seconds)
-            .unwrap_or(crate::defaults::DEFAULT_AFFINITY_TIMEOUT);
+    let mut text = if pinned.is_some() {
+        format!(
+            "sessionAffinity is ClientIP and {src} reached {} less than {timeout}s ago, so kube-proxy sends it there again.",
+            chosen.key()
+        )
+    } else {
+        format!(
+            "kube-proxy picks {share}; this packet got {}.",
+            chosen.key()
+        )
+    };
+    if affinity && pinned.is_none() {
         text.push_str(&format!(
-            " sessionAffinity is ClientIP: later connections from {} reach the same endpoint until it is idle for {timeout}s.",
-            ctx.packet.src
+            " sessionAffinity is ClientIP: later connections from {src} reach the same endpoint until it is idle for {timeout}s."
         ));
     }
     ctx.hop(chain, format!("jump {sep}"), text);

@@ -299,7 +299,20 @@ pub fn trace(
     protocol: &str,
     seed: u64,
 ) -> Trace {
-    let mut t = trace_hops(cluster, source, target, protocol, seed);
+    trace_with(cluster, source, target, protocol, seed, None)
+}
+
+/// `trace`, with a memory of earlier requests for ClientIP session affinity
+/// (see `proxy::evaluate_with`); the simulation passes its own table.
+pub fn trace_with(
+    cluster: &Cluster,
+    source: &Source,
+    target: &Target,
+    protocol: &str,
+    seed: u64,
+    affinity: Option<&mut dyn proxy::AffinityTable>,
+) -> Trace {
+    let mut t = trace_hops(cluster, source, target, protocol, seed, affinity);
     t.path = waypoints(cluster, source, target, &t);
     t
 }
@@ -386,6 +399,7 @@ fn trace_hops(
     target: &Target,
     protocol: &str,
     seed: u64,
+    affinity: Option<&mut dyn proxy::AffinityTable>,
 ) -> Trace {
     let mut rng = Rng::new(seed);
     let mut hops = Vec::new();
@@ -566,7 +580,7 @@ fn trace_hops(
         dport: target.port,
         protocol: protocol.to_owned(),
     };
-    let eval = proxy::evaluate(cluster, &packet, rng.next_u64());
+    let eval = proxy::evaluate_with(cluster, &packet, rng.next_u64(), affinity);
     hops.extend(eval.hops.iter().cloned());
     let mut delivered_to = None;
     if eval.verdict == Verdict::Dnat
