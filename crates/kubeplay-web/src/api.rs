@@ -11,7 +11,6 @@ use yew::UseReducerHandle;
 
 /// What the API closures share with the app: the latest state and the
 /// reducer to dispatch to, replaced on every render.
-#[derive(Default)]
 pub struct Shared {
     /// The state as of the last render.
     pub state: Option<Rc<State>>,
@@ -19,6 +18,20 @@ pub struct Shared {
     pub handle: Option<UseReducerHandle<State>>,
     /// `on(event, fn)` listeners.
     pub listeners: Vec<(String, Function)>,
+    /// The traffic simulation the diagram animates.
+    pub sim: kubeplay_core::sim::Simulation,
+}
+
+impl Shared {
+    /// The shared state for a simulation seed.
+    pub fn new(seed: u64) -> Shared {
+        Shared {
+            state: None,
+            handle: None,
+            listeners: Vec::new(),
+            sim: kubeplay_core::sim::Simulation::new(seed),
+        }
+    }
 }
 
 /// Calls every listener of `event` with `arg`.

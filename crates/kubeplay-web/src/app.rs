@@ -1,10 +1,11 @@
 //! The top-level component: the editor, the cluster, the inspector.
 
 use crate::api::{self, Shared};
-use crate::components::diagram::{Diagram, PathLine, render_svg};
+use crate::components::diagram::{Diagram, Dot, PathLine, render_svg};
 use crate::components::editor::Editor;
 use crate::components::inspector::Inspector;
 use crate::components::request::RequestForm;
+use crate::components::traffic::Traffic;
 use crate::state::{Action, State};
 use crate::storage;
 use kubeplay_core::examples;
@@ -19,7 +20,14 @@ pub fn app() -> Html {
     let state = use_reducer(|| {
         State::new(&storage::load().unwrap_or_else(|| examples::DEFAULT.to_owned()))
     });
-    let shared = use_mut_ref(Shared::default);
+    let shared = use_mut_ref(|| Shared::new(0));
+    // Re-render on every animation frame that moved something.
+    let frame = use_state(|| 0u64);
+    {
+        let shared = shared.clone();
+        let frame = frame.clone();
+        use_effect_with((), move |_| animate(shared, frame));
+    }
     {
         let mut s = shared.borrow_mut();
         s.state = Some(Rc::new((*state).clone()));
@@ -78,22 +86,35 @@ pub fn app() -> Html {
         (Rc::new(scene), svg)
     });
     let (scene, svg) = (drawn.0.clone(), drawn.1.clone());
-    // The last request's path, highlighted.
-    let paths = Rc::new(
-        state
-            .trace
+    // The last request's path, highlighted; with reduced motion, every
+    // request in flight is a highlighted path instead of a moving dot.
+    let reduced = prefers_reduced_motion();
+    let line = |id: u64, t: &kubeplay_core::trace::Trace| PathLine {
+        id,
+        verdict: t.verdict.as_str(),
+        points: t
+            .path
             .iter()
-            .map(|t| PathLine {
-                id: state.sent,
-                verdict: t.verdict.as_str(),
-                points: t
-                    .path
-                    .iter()
-                    .filter_map(|w| scene.anchor(&w.id()))
-                    .collect(),
-            })
-            .collect::<Vec<_>>(),
-    );
+            .filter_map(|w| scene.anchor(&w.id()))
+            .collect(),
+    };
+    let mut lines: Vec<PathLine> = state.trace.iter().map(|t| line(state.sent, t)).collect();
+    if reduced {
+        let s = shared.borrow();
+        let mut ids: Vec<u64> = s.sim.packets_in_flight().map(|p| p.id).collect();
+        ids.dedup();
+        for id in ids {
+            if let Some(t) = s.sim.trace(id) {
+                lines.push(line(id, t));
+            }
+        }
+    }
+    let paths = Rc::new(lines);
+    let flying = if reduced {
+        Rc::new(Vec::new())
+    } else {
+        dots(&shared.borrow(), &scene)
+    };
     let on_select = {
         let shared = shared.clone();
         let good = state.good.clone();
@@ -123,7 +144,8 @@ pub fn app() -> Html {
                             <span class="kp-stale" role="status" data-stale="1">{ "showing last valid state" }</span>
                         }
                     </h2>
-                    <Diagram scene={scene} svg={svg} dots={Rc::new(Vec::new())} paths={paths} {on_select} />
+                    <Diagram scene={scene.clone()} svg={svg} dots={flying} paths={paths} {on_select} />
+                    <Traffic shared={shared.clone()} cluster={state.good.clone()} tick={*frame} />
                     <RequestForm cluster={state.good.clone()} on_send={on_send} />
                 </section>
                 <section class="kp-panel kp-inspector-panel" aria-label="Inspector">
@@ -135,6 +157,16 @@ pub fn app() -> Html {
             </main>
         </div>
     }
+}
+
+fn prefers_reduced_motion() -> bool {
+    web_sys::window()
+        .and_then(|w| {
+            w.match_media("(prefers-reduced-motion: reduce)")
+                .ok()
+                .flatten()
+        })
+        .is_some_and(|m| m.matches())
 }
 
 fn prefers_dark() -> bool {
@@ -191,4 +223,82 @@ fn request_for(a: &kubeplay_core::Analysis, id: &str) -> Option<(String, String)
         |p| p.port,
     );
     Some((from, format!("{name}.{ns}:{port}")))
+}
+
+/// Where each packet in flight is drawn: between the anchors of its leg.
+fn dots(shared: &Shared, scene: &kubeplay_scene::Scene) -> Rc<Vec<Dot>> {
+    let anchor = |id: &str| {
+        scene.anchor(id).or_else(|| {
+            // Rotating external clients share the one client drawn.
+            id.starts_with("ExternalClient/")
+                .then(|| {
+                    scene.anchor(&format!(
+                        "ExternalClient/{}",
+                        kubeplay_core::trace::EXTERNAL_CLIENT
+                    ))
+                })
+                .flatten()
+        })
+    };
+    Rc::new(
+        shared
+            .sim
+            .packets_in_flight()
+            .filter_map(|p| {
+                let (a, b) = (anchor(p.leg_from)?, anchor(p.leg_to)?);
+                let t = f32::from(p.progress_permille) / 1000.0;
+                Some(Dot {
+                    id: p.id,
+                    verdict: p.verdict.as_str(),
+                    at: (a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t),
+                })
+            })
+            .collect(),
+    )
+}
+
+/// The frame loop's requestAnimationFrame callback.
+type FrameCallback = wasm_bindgen::closure::Closure<dyn FnMut(f64)>;
+
+/// The frame loop: advances the simulation by the frame's time (clamped, so
+/// a hidden tab does not flood the next frame) and re-renders when anything
+/// is in flight. The core only ever sees whole microseconds.
+fn animate(shared: Rc<RefCell<Shared>>, frame: UseStateHandle<u64>) {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+    let cb: Rc<RefCell<Option<FrameCallback>>> = Rc::new(RefCell::new(None));
+    let again = cb.clone();
+    let mut last: Option<f64> = None;
+    let mut tick = 0u64;
+    *cb.borrow_mut() = Some(Closure::new(move |now: f64| {
+        let dt_ms = last.map_or(0.0, |l| (now - l).clamp(0.0, 100.0));
+        last = Some(now);
+        let moved = {
+            let mut s = shared.borrow_mut();
+            let cluster = s.state.as_ref().map(|st| st.good.clone());
+            match cluster {
+                Some(good) => {
+                    let busy = s.sim.packets_in_flight().next().is_some()
+                        || s.sim.flows().next().is_some();
+                    if busy {
+                        s.sim.step(&good.cluster, (dt_ms * 1000.0) as u64);
+                    }
+                    busy
+                }
+                None => false,
+            }
+        };
+        if moved {
+            tick += 1;
+            frame.set(tick);
+        }
+        if let (Some(w), Some(f)) = (web_sys::window(), again.borrow().as_ref()) {
+            let _ = w.request_animation_frame(f.as_ref().unchecked_ref());
+        }
+    }));
+    if let (Some(w), Some(f)) = (web_sys::window(), cb.borrow().as_ref()) {
+        let _ = w.request_animation_frame(f.as_ref().unchecked_ref());
+    }
+    // The loop lives as long as the page.
+    std::mem::forget(cb);
 }

@@ -5,3 +5,4 @@ pub mod diagram;
 pub mod editor;
 pub mod inspector;
 pub mod request;
+pub mod traffic;

@@ -70,14 +70,16 @@ export async function launchBrowser() {
  * request and HTTP error in `page.problems`, so a test can fail on any of them.
  */
 export async function openPlayground(context, url, { fresh = true } = {}) {
-  const page = await context.newPage();
   if (fresh) {
     // Each test starts from the default example: forget earlier autosaves,
-    // from a page of the same origin that does not run the app (so the app
-    // cannot save again after the clear).
-    await page.goto(new URL("no-app-here", url).href);
-    await page.evaluate(() => localStorage.clear());
+    // from a throwaway page of the same origin that does not run the app (so
+    // the app cannot save again after the clear, and its 404 is not ours).
+    const scratch = await context.newPage();
+    await scratch.goto(new URL("no-app-here", url).href);
+    await scratch.evaluate(() => localStorage.clear());
+    await scratch.close();
   }
+  const page = await context.newPage();
   page.problems = [];
   page.on("console", (msg) => {
     if (msg.type() === "error") page.problems.push(`console: ${msg.text()}`);

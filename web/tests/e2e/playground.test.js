@@ -166,3 +166,36 @@ test("clicking a Service shows a request's trace to it", async () => {
   await screenshot(page, "click-service");
   await page.close();
 });
+
+test("traffic flows: packets carry their verdict and the load spreads over pods", async () => {
+  const page = await openPlayground(browser, server.url);
+  await page.selectOption("#kp-from", "external");
+  const lb = (await page.locator("#kp-to option").allTextContents()).find((t) => t.includes("load balancer of web"));
+  await page.selectOption("#kp-to", { label: lb });
+  await page.fill("#kp-rate", "40");
+  await page.click("#kp-flow");
+  await page.waitForSelector("circle[data-packet][data-verdict=DNAT]");
+  await page.waitForFunction(() => document.querySelectorAll(".kp-counters li").length === 3, null, { timeout: 10000 });
+  await screenshot(page, "traffic");
+  await page.click("#kp-flow"); // stop
+  const counts = await page.$$eval(".kp-counters li", (els) => els.map((e) => Number(e.dataset.count)));
+  assert.ok(counts.every((n) => n > 0), `every web pod got requests: ${counts}`);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test("with reduced motion a request is a highlighted path carrying its verdict", async () => {
+  const page = await browser.newPage();
+  await page.emulateMedia({ reducedMotion: "reduce" });
+  await page.goto(server.url);
+  await page.waitForSelector("[data-kind=Service]");
+  await page.selectOption("#kp-from", "external");
+  const lb = (await page.locator("#kp-to option").allTextContents()).find((t) => t.includes("load balancer of web"));
+  await page.selectOption("#kp-to", { label: lb });
+  await page.fill("#kp-rate", "20");
+  await page.click("#kp-flow");
+  await page.waitForFunction(() => document.querySelectorAll("polyline[data-packet][data-verdict=DNAT]").length >= 2);
+  assert.equal(await page.locator("circle[data-packet]").count(), 0);
+  await page.click("#kp-flow");
+  await page.close();
+});
