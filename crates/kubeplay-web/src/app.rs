@@ -6,6 +6,7 @@ use crate::components::editor::Editor;
 use crate::components::inspector::Inspector;
 use crate::components::request::RequestForm;
 use crate::components::traffic::Traffic;
+use crate::components::whatif::WhatIf;
 use crate::state::{Action, State};
 use crate::storage;
 use kubeplay_core::examples;
@@ -118,7 +119,9 @@ pub fn app() -> Html {
     let on_select = {
         let shared = shared.clone();
         let good = state.good.clone();
+        let state = state.clone();
         Callback::from(move |id: String| {
+            state.dispatch(Action::Select(id.clone()));
             if let Some((from, to)) = request_for(&good, &id)
                 && let Err(e) = api::send(&shared, &from, &to)
             {
@@ -145,6 +148,10 @@ pub fn app() -> Html {
                         }
                     </h2>
                     <Diagram scene={scene.clone()} svg={svg} dots={flying} paths={paths} {on_select} />
+                    <WhatIf selected={state.selected.clone()} text={state.text.clone()} cluster={state.good.clone()} on_edit={
+                        let state = state.clone();
+                        Callback::from(move |text: String| state.dispatch(Action::Edit(text)))
+                    } />
                     <Traffic shared={shared.clone()} cluster={state.good.clone()} tick={*frame} />
                     <RequestForm cluster={state.good.clone()} on_send={on_send} />
                 </section>

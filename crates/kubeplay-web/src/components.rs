@@ -6,3 +6,4 @@ pub mod editor;
 pub mod inspector;
 pub mod request;
 pub mod traffic;
+pub mod whatif;

@@ -35,6 +35,8 @@ pub struct State {
     pub tab: Tab,
     /// How many requests have been sent (also the seed of the next one).
     pub sent: u64,
+    /// The diagram element last clicked (`Kind/namespace/name`).
+    pub selected: Option<String>,
 }
 
 /// Something that changes the state.
@@ -45,6 +47,8 @@ pub enum Action {
     Traced(Rc<Trace>),
     /// Open another inspector tab.
     Show(Tab),
+    /// Select a diagram element.
+    Select(String),
 }
 
 impl State {
@@ -59,6 +63,7 @@ impl State {
             trace: None,
             tab: Tab::Diagnostics,
             sent: 0,
+            selected: None,
         }
     }
 }
@@ -106,6 +111,7 @@ impl Reducible for State {
                 next.sent += 1;
             }
             Action::Show(tab) => next.tab = tab,
+            Action::Select(id) => next.selected = Some(id),
         }
         Rc::new(next)
     }

@@ -199,3 +199,26 @@ test("with reduced motion a request is a highlighted path carrying its verdict",
   await page.click("#kp-flow");
   await page.close();
 });
+
+test("what-ifs edit the YAML: scale a Deployment from one of its pods, cordon a node", async () => {
+  const page = await openPlayground(browser, server.url);
+  await page.locator("[data-kind=Pod][data-name^=api-]").first().click();
+  await page.getByRole("button", { name: "Scale api to 3" }).click();
+  await page.waitForFunction(async () => (await window.kubeplay.getYaml()).includes("replicas: 3\n  selector:\n    matchLabels:\n      app: api"));
+  assert.equal(await page.locator("[data-kind=Pod][data-name^=api-]").count(), 3);
+  await page.locator("[data-kind=Node][data-name=node-3]").first().click({ position: { x: 10, y: 10 } });
+  await page.getByRole("button", { name: "Cordon" }).click();
+  await page.waitForFunction(async () => (await window.kubeplay.getYaml()).includes("unschedulable: true"));
+  // No workload pod runs on the cordoned node any more (kubeplay re-schedules from the YAML).
+  const podsOnNode3 = await page.evaluate(() => {
+    const node = document.querySelector("[data-kind=Node][data-name=node-3]").getBoundingClientRect();
+    return [...document.querySelectorAll("[data-kind=Pod]")].filter((p) => {
+      const r = p.getBoundingClientRect();
+      return r.left >= node.left && r.right <= node.right && r.top >= node.top && r.bottom <= node.bottom;
+    }).length;
+  });
+  assert.equal(podsOnNode3, 0);
+  await screenshot(page, "what-if");
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
