@@ -80,10 +80,38 @@ pub fn app() -> Html {
         })
     };
     let errors = state.diagnostics.iter().filter(|d| d.is_error()).count();
+    // Light, dark or the system's choice; the page, the diagram and the editor follow.
+    let theme = use_state(storage::theme);
+    let dark = match theme.as_str() {
+        "dark" => true,
+        "light" => false,
+        _ => prefers_dark(),
+    };
+    use_effect_with((*theme).clone(), |t| {
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = root.set_attribute("data-theme", t);
+        }
+    });
+    let on_theme = {
+        let theme = theme.clone();
+        Callback::from(move |e: Event| {
+            use wasm_bindgen::JsCast;
+            if let Some(sel) = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+            {
+                storage::save_theme(&sel.value());
+                theme.set(sel.value());
+            }
+        })
+    };
     // The static layer: laid out and rendered only when the cluster changes.
-    let drawn = use_memo(state.good.clone(), |good| {
+    let drawn = use_memo((state.good.clone(), dark), |(good, dark)| {
         let scene = kubeplay_scene::layout(&good.cluster);
-        let svg: Rc<str> = Rc::from(render_svg(&scene, prefers_dark()));
+        let svg: Rc<str> = Rc::from(render_svg(&scene, *dark));
         (Rc::new(scene), svg)
     });
     let (scene, svg) = (drawn.0.clone(), drawn.1.clone());
@@ -134,12 +162,18 @@ pub fn app() -> Html {
             <header class="kp-header">
                 <h1 class="kp-title">{ "kubeplay" }</h1>
                 <p class="kp-tagline">{ "Kubernetes Services, routed as a real cluster would, in your browser." }</p>
+                <label class="kp-visually-hidden" for="kp-theme">{ "Theme" }</label>
+                <select id="kp-theme" class="kp-theme" onchange={on_theme} aria-label="Theme">
+                    <option value="system" selected={*theme == "system"}>{ "System theme" }</option>
+                    <option value="light" selected={*theme == "light"}>{ "Light" }</option>
+                    <option value="dark" selected={*theme == "dark"}>{ "Dark" }</option>
+                </select>
                 <button class="kp-button" type="button" onclick={on_reset}>{ "Reset to example" }</button>
             </header>
             <main class="kp-main">
                 <section class="kp-panel kp-editor-panel" aria-labelledby="kp-editor-title">
                     <h2 id="kp-editor-title">{ "Manifest" }</h2>
-                    <Editor text={state.text.clone()} diagnostics={state.diagnostics.clone()} on_change={on_edit} />
+                    <Editor dark={dark} text={state.text.clone()} diagnostics={state.diagnostics.clone()} on_change={on_edit} />
                 </section>
                 <section class="kp-panel kp-diagram-panel" aria-labelledby="kp-diagram-title">
                     <h2 id="kp-diagram-title">{ "Cluster" }

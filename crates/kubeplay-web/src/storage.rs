@@ -25,3 +25,21 @@ pub fn clear() {
         let _ = s.remove_item(KEY);
     }
 }
+
+/// The localStorage key of the chosen theme.
+const THEME_KEY: &str = "kubeplay:theme";
+
+/// The saved theme: `light`, `dark` or `system` (the default).
+pub fn theme() -> String {
+    storage()
+        .and_then(|s| s.get_item(THEME_KEY).ok().flatten())
+        .filter(|t| matches!(t.as_str(), "light" | "dark" | "system"))
+        .unwrap_or_else(|| "system".to_owned())
+}
+
+/// Saves the theme.
+pub fn save_theme(theme: &str) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(THEME_KEY, theme);
+    }
+}

@@ -222,3 +222,29 @@ test("what-ifs edit the YAML: scale a Deployment from one of its pods, cordon a 
   assert.deepEqual(page.problems, []);
   await page.close();
 });
+
+test("the dark theme applies to the page, the diagram and the editor, and is remembered", async () => {
+  const page = await openPlayground(browser, server.url);
+  await page.waitForSelector("[data-editor=codemirror]");
+  await page.selectOption("#kp-theme", "dark");
+  await page.waitForFunction(() => document.documentElement.dataset.theme === "dark");
+  const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  assert.equal(bg, "rgb(13, 17, 23)");
+  await page.reload();
+  await page.waitForFunction(() => document.documentElement.dataset.theme === "dark");
+  await page.waitForSelector("[data-editor=codemirror]");
+  await screenshot(page, "dark-theme");
+  await page.selectOption("#kp-theme", "system");
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test("at 360 px wide the panels stack and nothing overflows the page", async () => {
+  const page = await openPlayground(browser, server.url);
+  await page.setViewportSize({ width: 360, height: 800 });
+  await page.waitForSelector("[data-kind=Service]");
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
+  await screenshot(page, "phone");
+  await page.close();
+});

@@ -28,6 +28,8 @@ pub struct EditorProps {
     pub diagnostics: Rc<Vec<Diagnostic>>,
     /// Called with the new text on every edit.
     pub on_change: Callback<String>,
+    /// Use the dark palette.
+    pub dark: bool,
 }
 
 fn call(target: &JsValue, method: &str, args: &[JsValue]) -> Option<JsValue> {
@@ -65,12 +67,6 @@ fn diagnostics_js(diags: &[Diagnostic]) -> JsValue {
     js_sys::JSON::parse(&serde_json::Value::Array(list).to_string()).unwrap_or(JsValue::NULL)
 }
 
-fn prefers_dark() -> bool {
-    web_sys::window()
-        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
-        .is_some_and(|m| m.matches())
-}
-
 /// The editor.
 #[function_component(Editor)]
 pub fn editor(props: &EditorProps) -> Html {
@@ -87,6 +83,7 @@ pub fn editor(props: &EditorProps) -> Html {
         let text = props.text.clone();
         let diags = props.diagnostics.clone();
         let on_change = on_change.clone();
+        let dark = props.dark;
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
                 let Ok(module) = wasm_bindgen_futures::JsFuture::from(load_editor()).await else {
@@ -105,7 +102,7 @@ pub fn editor(props: &EditorProps) -> Html {
                     let _ = js_sys::Reflect::set(&options, &JsValue::from_str(k), v);
                 };
                 set("doc", &JsValue::from_str(&text));
-                set("dark", &JsValue::from_bool(prefers_dark()));
+                set("dark", &JsValue::from_bool(dark));
                 set("ariaLabel", &JsValue::from_str("Kubernetes YAML manifest"));
                 set("onChange", cb.as_ref());
                 cb.forget();
@@ -128,6 +125,14 @@ pub fn editor(props: &EditorProps) -> Html {
                 if current.as_deref() != Some(text.as_ref()) {
                     call(ed, "setText", &[JsValue::from_str(text)]);
                 }
+            }
+        });
+    }
+    {
+        let handle = handle.clone();
+        use_effect_with(props.dark, move |dark| {
+            if let Some(ed) = handle.borrow().as_ref() {
+                call(ed, "setDark", &[JsValue::from_bool(*dark)]);
             }
         });
     }
