@@ -59,13 +59,22 @@ pub fn send(shared: &Rc<RefCell<Shared>>, from: &str, to: &str) -> Result<JsValu
         (s.state.clone(), s.handle.clone())
     };
     let state = state.ok_or_else(|| JsValue::from_str("kubeplay is not ready yet"))?;
-    let t = Rc::new(trace(
-        &state.good.cluster,
-        &source,
-        &target,
-        "TCP",
-        state.sent,
-    ));
+    // The request also flies across the diagram: the simulation traces it
+    // (with its session-affinity memory) and animates it.
+    let t = {
+        let mut s = shared.borrow_mut();
+        let id = s.sim.send(&state.good.cluster, &source, &target, "TCP");
+        s.sim.trace(id).cloned()
+    };
+    let t = t.unwrap_or_else(|| {
+        Rc::new(trace(
+            &state.good.cluster,
+            &source,
+            &target,
+            "TCP",
+            state.sent,
+        ))
+    });
     let json = js_sys::JSON::parse(&t.to_json().to_string())?;
     if let Some(h) = handle {
         h.dispatch(Action::Traced(t));

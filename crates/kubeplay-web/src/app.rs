@@ -149,6 +149,17 @@ pub fn app() -> Html {
         let good = state.good.clone();
         let state = state.clone();
         Callback::from(move |id: String| {
+            // A packet: show the trace it was sent with.
+            if let Some(n) = id
+                .strip_prefix("Packet/")
+                .and_then(|n| n.parse::<u64>().ok())
+            {
+                let t = shared.borrow().sim.trace(n).cloned();
+                if let Some(t) = t {
+                    state.dispatch(Action::Traced(t));
+                }
+                return;
+            }
             state.dispatch(Action::Select(id.clone()));
             if let Some((from, to)) = request_for(&good, &id)
                 && let Err(e) = api::send(&shared, &from, &to)
@@ -319,12 +330,10 @@ fn animate(shared: Rc<RefCell<Shared>>, frame: UseStateHandle<u64>) {
             let cluster = s.state.as_ref().map(|st| st.good.clone());
             match cluster {
                 Some(good) => {
-                    let busy = s.sim.packets_in_flight().next().is_some()
-                        || s.sim.flows().next().is_some();
-                    if busy {
-                        s.sim.step(&good.cluster, (dt_ms * 1000.0) as u64);
-                    }
-                    busy
+                    // Stepping an idle simulation is cheap; re-render only
+                    // when something happened or is moving.
+                    let events = s.sim.step(&good.cluster, (dt_ms * 1000.0) as u64).len();
+                    events > 0 || s.sim.packets_in_flight().next().is_some()
                 }
                 None => false,
             }

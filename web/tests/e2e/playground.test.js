@@ -248,3 +248,23 @@ test("at 360 px wide the panels stack and nothing overflows the page", async () 
   await screenshot(page, "phone");
   await page.close();
 });
+
+test("the diagram zooms with its buttons, and clicking a packet shows its trace", async () => {
+  const page = await openPlayground(browser, server.url);
+  await page.getByRole("button", { name: "Zoom in" }).click();
+  assert.match(await page.locator(".kp-diagram").getAttribute("style"), /scale\(1\.250\)/);
+  await page.getByRole("button", { name: "Fit the diagram" }).click();
+  assert.match(await page.locator(".kp-diagram").getAttribute("style"), /scale\(1\.000\)/);
+  await page.selectOption("#kp-speed", "10"); // slow motion, so the packet is easy to catch
+  await page.selectOption("#kp-from", "external");
+  const np = (await page.locator("#kp-to option").allTextContents()).find((t) => t.includes("NodePort of web-np"));
+  await page.selectOption("#kp-to", { label: np });
+  await page.click("#kp-send");
+  const dot = page.locator("circle[data-packet]").first();
+  await dot.waitFor();
+  await page.getByRole("tab", { name: /Diagnostics/ }).click();
+  await dot.click({ force: true });
+  await page.waitForSelector(".kp-trace[data-verdict=DNAT]");
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});

@@ -56,16 +56,104 @@ pub fn render_svg(scene: &Scene, dark: bool) -> String {
     )
 }
 
+/// Zoom and pan of the diagram: a scale and an offset in CSS pixels.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct View {
+    scale: f64,
+    x: f64,
+    y: f64,
+}
+
+impl View {
+    const FIT: View = View {
+        scale: 1.0,
+        x: 0.0,
+        y: 0.0,
+    };
+
+    fn zoom(self, factor: f64) -> View {
+        View {
+            scale: (self.scale * factor).clamp(0.5, 6.0),
+            ..self
+        }
+    }
+}
+
 /// The diagram.
 #[function_component(Diagram)]
 pub fn diagram(props: &DiagramProps) -> Html {
+    let view = use_state(|| View::FIT);
+    // Where a drag started (pointer position and the view then).
+    let drag = use_mut_ref(|| None::<(f64, f64, View)>);
+    let dragged = use_mut_ref(|| false);
+    let zoom = |factor: f64| {
+        let view = view.clone();
+        Callback::from(move |_| {
+            view.set(if factor == 0.0 {
+                View::FIT
+            } else {
+                view.zoom(factor)
+            })
+        })
+    };
+    let onpointerdown = {
+        let (drag, dragged, view) = (drag.clone(), dragged.clone(), view.clone());
+        Callback::from(move |e: PointerEvent| {
+            *drag.borrow_mut() = Some((f64::from(e.client_x()), f64::from(e.client_y()), *view));
+            *dragged.borrow_mut() = false;
+        })
+    };
+    let onpointermove = {
+        let (drag, dragged, view) = (drag.clone(), dragged.clone(), view.clone());
+        Callback::from(move |e: PointerEvent| {
+            if let Some((x0, y0, v0)) = *drag.borrow() {
+                let (dx, dy) = (f64::from(e.client_x()) - x0, f64::from(e.client_y()) - y0);
+                if dx.abs() + dy.abs() > 4.0 {
+                    *dragged.borrow_mut() = true;
+                    view.set(View {
+                        x: v0.x + dx,
+                        y: v0.y + dy,
+                        ..v0
+                    });
+                }
+            }
+        })
+    };
+    let onpointerup = {
+        let drag = drag.clone();
+        Callback::from(move |_: PointerEvent| *drag.borrow_mut() = None)
+    };
+    let onwheel = {
+        let view = view.clone();
+        Callback::from(move |e: WheelEvent| {
+            // Ctrl+wheel (and pinch on touchpads) zooms; plain wheel scrolls the page.
+            if e.ctrl_key() {
+                e.prevent_default();
+                view.set(view.zoom(if e.delta_y() < 0.0 { 1.15 } else { 1.0 / 1.15 }));
+            }
+        })
+    };
     let onclick = {
         let cb = props.on_select.clone();
+        let dragged = dragged.clone();
         Callback::from(move |e: MouseEvent| {
-            let el = e
+            if *dragged.borrow() {
+                return;
+            }
+            let target = e
                 .target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                .and_then(|t| t.closest("[data-kind]").ok().flatten());
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+            if let Some(p) = target
+                .as_ref()
+                .and_then(|t| t.closest("[data-packet]").ok().flatten())
+            {
+                cb.emit(format!(
+                    "Packet/{}",
+                    p.get_attribute("data-packet").unwrap_or_default()
+                ));
+                return;
+            }
+            let el = target.and_then(|t| t.closest("[data-kind]").ok().flatten());
             if let Some(el) = el {
                 let kind = el.get_attribute("data-kind").unwrap_or_default();
                 let ns = el.get_attribute("data-namespace");
@@ -80,8 +168,19 @@ pub fn diagram(props: &DiagramProps) -> Html {
     };
     let (w, h) = (props.scene.width, props.scene.height);
     let view_box = format!("0 0 {w} {h}");
+    let transform = format!(
+        "transform: translate({:.0}px, {:.0}px) scale({:.3});",
+        view.x, view.y, view.scale
+    );
     html! {
-        <div class="kp-diagram" {onclick}>
+        <div class="kp-diagram-frame">
+        <div class="kp-zoom" role="group" aria-label="Zoom">
+            <button type="button" class="kp-button" aria-label="Zoom in" onclick={zoom(1.25)}>{ "+" }</button>
+            <button type="button" class="kp-button" aria-label="Zoom out" onclick={zoom(0.8)}>{ "−" }</button>
+            <button type="button" class="kp-button" aria-label="Fit the diagram" onclick={zoom(0.0)}>{ "Fit" }</button>
+        </div>
+        <div class="kp-viewport" {onpointerdown} {onpointermove} onpointerup={onpointerup.clone()} onpointerleave={onpointerup} {onwheel}>
+        <div class="kp-diagram" style={transform} {onclick}>
             <div class="kp-static">{ Html::from_html_unchecked(AttrValue::from(props.svg.to_string())) }</div>
             <svg class="kp-overlay" viewBox={view_box} preserveAspectRatio="xMidYMin meet" aria-hidden="true">
                 { for props.paths.iter().map(|p| {
@@ -97,6 +196,8 @@ pub fn diagram(props: &DiagramProps) -> Html {
                         cx={format!("{:.1}", d.at.0)} cy={format!("{:.1}", d.at.1)} r="6" />
                 }) }
             </svg>
+        </div>
+        </div>
         </div>
     }
 }
