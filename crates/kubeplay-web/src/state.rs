@@ -116,3 +116,67 @@ impl Reducible for State {
         Rc::new(next)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn edit(state: Rc<State>, text: &str) -> Rc<State> {
+        state.reduce(Action::Edit(text.to_owned()))
+    }
+
+    #[test]
+    fn broken_text_keeps_the_last_valid_cluster() {
+        let start = Rc::new(State::new(kubeplay_core::examples::DEFAULT));
+        assert!(!start.stale);
+        let broken = edit(
+            start.clone(),
+            "apiVersion: v1\nkind: Service\nmetadata: {name: [\n",
+        );
+        assert!(broken.stale, "a syntax error marks the picture stale");
+        assert!(
+            Rc::ptr_eq(&broken.good, &start.good),
+            "the last valid cluster stays"
+        );
+        assert!(broken.diagnostics.iter().any(|d| d.is_error()));
+        let fixed = edit(
+            broken,
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\nspec:\n  ports:\n  - port: 80\n",
+        );
+        assert!(!fixed.stale);
+        assert!(
+            fixed
+                .good
+                .cluster
+                .services
+                .iter()
+                .any(|s| s.metadata.name.as_deref() == Some("a"))
+        );
+    }
+
+    #[test]
+    fn an_edit_keeps_the_other_services_addresses() {
+        let start = Rc::new(State::new(kubeplay_core::examples::DEFAULT));
+        let ip = |s: &State, name: &str| {
+            s.good
+                .cluster
+                .services
+                .iter()
+                .find(|x| x.metadata.name.as_deref() == Some(name))
+                .and_then(|x| x.spec.as_ref())
+                .and_then(|x| x.cluster_ip.clone())
+        };
+        let text = format!(
+            "{}---\napiVersion: v1\nkind: Service\nmetadata:\n  name: aaa\nspec:\n  ports:\n  - port: 80\n",
+            kubeplay_core::examples::DEFAULT
+        );
+        let next = edit(start.clone(), &text);
+        for name in ["api", "web", "web-np"] {
+            assert_eq!(
+                ip(&start, name),
+                ip(&next, name),
+                "{name} kept its ClusterIP"
+            );
+        }
+    }
+}

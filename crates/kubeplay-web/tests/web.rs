@@ -36,6 +36,9 @@ async fn the_app_draws_one_service_of_each_type() {
     };
     let mut sorted = types.clone();
     sorted.sort();
+    // default/api, default/kubernetes and kube-system/kube-dns are all ClusterIP.
+    assert_eq!(sorted.iter().filter(|t| *t == "ClusterIP").count(), 3);
+    sorted.dedup();
     assert_eq!(
         sorted,
         ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"]
