@@ -658,6 +658,41 @@ pub fn layout(cluster: &Cluster) -> Scene {
         e.lines = vec![kubeplay_core::cluster::INGRESS_CONTROLLER_IP.to_owned()];
         outside.push(e);
         y += EXT_H + EXT_GAP;
+        // The Ingress objects the controller serves, each a small box under
+        // it listing its hosts (sorted by namespace and name).
+        let mut ingresses: Vec<&k8s_openapi::api::networking::v1::Ingress> =
+            cluster.ingresses.iter().collect();
+        ingresses.sort_by_key(|i| (i.metadata.namespace.clone(), i.metadata.name.clone()));
+        for ing in ingresses {
+            let ns = ing
+                .metadata
+                .namespace
+                .clone()
+                .unwrap_or_else(|| "default".to_owned());
+            let name = ing.metadata.name.clone().unwrap_or_default();
+            let hosts: Vec<String> = ing
+                .spec
+                .iter()
+                .flat_map(|s| s.rules.iter().flatten())
+                .map(|r| r.host.clone().unwrap_or_else(|| "*".to_owned()))
+                .collect();
+            let h = EXT_H * 0.75;
+            let mut e = boxed(
+                "Ingress",
+                format!("Ingress/{ns}/{name}"),
+                name.clone(),
+                (MARGIN + 12.0, y, EXT_W - 12.0, h),
+            );
+            e.namespace = Some(ns);
+            e.title = format!("Ingress {name}");
+            e.lines = vec![if hosts.is_empty() {
+                "default backend".to_owned()
+            } else {
+                hosts.join(", ")
+            }];
+            outside.push(e);
+            y += h + EXT_GAP;
+        }
         for (ns, name) in &backends {
             edges.push(Edge {
                 from: "IngressController".to_owned(),

@@ -123,6 +123,9 @@ test("an ExternalName request shows a DNS CNAME and no proxying", async () => {
 test("a reload keeps the edit", async () => {
   const page = await openPlayground(browser, server.url);
   await typeYaml(page, WEB);
+  // The editor reports edits once per animation frame; reload once the app has it.
+  await page.waitForFunction((w) => window.kubeplay.getYaml().then((t) => t === w), WEB);
+  await page.waitForFunction((w) => localStorage.getItem("kubeplay:yaml") === w, WEB);
   await page.reload();
   await page.waitForSelector("[data-kind=Service][data-name=web]");
   assert.equal(await page.evaluate(() => window.kubeplay.getYaml()), WEB);
@@ -265,6 +268,38 @@ test("the diagram zooms with its buttons, and clicking a packet shows its trace"
   await page.getByRole("tab", { name: /Diagnostics/ }).click();
   await dot.click({ force: true });
   await page.waitForSelector(".kp-trace[data-verdict=DNAT]");
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test("an external client reaches a pod through an Ingress host, drawn as an Ingress", async () => {
+  const page = await openPlayground(browser, server.url);
+  await setYaml(page, `${WEB}---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: shop
+spec:
+  rules:
+  - host: shop.example.com
+    http:
+      paths:
+      - path: /
+        pathType: Prefix
+        backend:
+          service:
+            name: web
+            port:
+              number: 80
+`);
+  await page.waitForSelector("[data-kind=Ingress][data-name=shop]");
+  assert.equal(await page.locator("[data-kind=IngressController]").count(), 1);
+  await page.selectOption("#kp-from", "external");
+  await page.selectOption("#kp-to", "http://shop.example.com/");
+  await page.click("#kp-send");
+  await page.waitForSelector(".kp-trace[data-verdict=DNAT]");
+  assert.match(await page.locator(".kp-trace").textContent(), /Ingress default\/shop/);
+  await screenshot(page, "ingress");
   assert.deepEqual(page.problems, []);
   await page.close();
 });

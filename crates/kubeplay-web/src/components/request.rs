@@ -74,6 +74,21 @@ fn targets(a: &Analysis) -> Vec<(String, String)> {
             }
         }
     }
+    // Through the Ingress controller: one URL per rule path.
+    for ing in &c.ingresses {
+        let name = ing.metadata.name.as_deref().unwrap_or("");
+        for rule in ing.spec.iter().flat_map(|s| s.rules.iter().flatten()) {
+            let host = match rule.host.as_deref() {
+                Some(h) => h.replacen('*', "www", 1),
+                None => kubeplay_core::cluster::INGRESS_CONTROLLER_IP.to_owned(),
+            };
+            for p in rule.http.iter().flat_map(|h| h.paths.iter()) {
+                let path = p.path.clone().unwrap_or_else(|| "/".to_owned());
+                let url = format!("http://{host}{path}");
+                out.push((url.clone(), format!("{url} (Ingress {name})")));
+            }
+        }
+    }
     out
 }
 
