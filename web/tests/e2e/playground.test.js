@@ -303,3 +303,12 @@ spec:
   assert.deepEqual(page.problems, []);
   await page.close();
 });
+
+test("a reload right after typing keeps the last keystrokes", async () => {
+  const page = await openPlayground(browser, server.url);
+  await typeYaml(page, WEB);
+  await page.reload(); // no wait: the page saves on pagehide
+  await page.waitForSelector("[data-kind=Service][data-name=web][data-type=NodePort]");
+  assert.equal(await page.evaluate(() => window.kubeplay.getYaml()), WEB);
+  await page.close();
+});

@@ -111,6 +111,23 @@ pub fn editor(props: &EditorProps) -> Html {
                     return;
                 };
                 call(&ed, "setDiagnostics", &[diagnostics_js(&diags)]);
+                // The editor reports edits once per frame; a reload or a closed
+                // tab within that frame must not lose the last keystrokes.
+                let last = ed.clone();
+                let save = Closure::<dyn Fn()>::new(move || {
+                    if let Some(text) = call(&last, "getText", &[]).and_then(|v| v.as_string())
+                        && text != kubeplay_core::examples::DEFAULT
+                    {
+                        crate::storage::save(&text);
+                    }
+                });
+                if let Some(w) = web_sys::window() {
+                    let _ = w.add_event_listener_with_callback(
+                        "pagehide",
+                        save.as_ref().unchecked_ref(),
+                    );
+                }
+                save.forget();
                 *handle.borrow_mut() = Some(ed);
                 loaded.set(true);
             });
