@@ -229,6 +229,8 @@ fn test() -> Result<()> {
                 "-p",
                 "kubeplay-core",
                 "-p",
+                "kubeplay-scene",
+                "-p",
                 "kubeplay-web",
                 "--target",
                 "wasm32-unknown-unknown",
@@ -241,7 +243,8 @@ fn test() -> Result<()> {
         &mut tally,
     )?;
     println!("\n=== crate boundaries");
-    check_core_boundary(&env, &root)?;
+    check_core_boundary(&env, &root, "kubeplay-core")?;
+    check_core_boundary(&env, &root, "kubeplay-scene")?;
     println!("=== crate boundaries: ok");
 
     let mut native = env.command("cargo");
@@ -315,16 +318,16 @@ fn build_command(env: &tools::Env, root: &Path) -> Command {
     c
 }
 
-/// The core must not depend on any browser crate (rust-analyzer checks its
-/// boundaries the same way, with `cargo tree`).
-fn check_core_boundary(env: &tools::Env, root: &Path) -> Result<()> {
+/// The pure crates must not depend on any browser crate (rust-analyzer checks
+/// its boundaries the same way, with `cargo tree`).
+fn check_core_boundary(env: &tools::Env, root: &Path, krate: &str) -> Result<()> {
     const FORBIDDEN: &[&str] = &["yew", "web-sys", "js-sys", "wasm-bindgen", "gloo"];
     let out = env
         .command("cargo")
         .args([
             "tree",
             "-p",
-            "kubeplay-core",
+            krate,
             "--edges",
             "normal,build",
             "--target",
