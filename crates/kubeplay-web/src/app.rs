@@ -109,8 +109,8 @@ pub fn app() -> Html {
         })
     };
     // The static layer: laid out and rendered only when the cluster changes.
-    let drawn = use_memo((state.good.clone(), dark), |(good, dark)| {
-        let scene = kubeplay_scene::layout(&good.cluster);
+    let drawn = use_memo((ByPtr(state.good.clone()), dark), |(good, dark)| {
+        let scene = kubeplay_scene::layout(&good.0.cluster);
         let svg: Rc<str> = Rc::from(render_svg(&scene, *dark));
         (Rc::new(scene), svg)
     });
@@ -351,4 +351,15 @@ fn animate(shared: Rc<RefCell<Shared>>, frame: UseStateHandle<u64>) {
     }
     // The loop lives as long as the page.
     std::mem::forget(cb);
+}
+
+/// An Rc compared by pointer, for hook dependencies: the reducer makes a new
+/// Rc exactly when the content changes, and comparing whole clusters on
+/// every animation frame would cost more than the frame.
+struct ByPtr<T>(Rc<T>);
+
+impl<T> PartialEq for ByPtr<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
 }

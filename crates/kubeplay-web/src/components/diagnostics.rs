@@ -5,10 +5,18 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 /// Properties of [`DiagnosticList`].
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct DiagnosticListProps {
     /// The diagnostics of the current text.
     pub diagnostics: Rc<Vec<Diagnostic>>,
+}
+
+// Props compare by pointer: the app hands out a new Rc exactly when the
+// content changed, and deep comparison on every animation frame is costly.
+impl PartialEq for DiagnosticListProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.diagnostics, &other.diagnostics)
+    }
 }
 
 /// One line per diagnostic, `line:column severity path: message`.

@@ -31,7 +31,7 @@ pub struct PathLine {
 }
 
 /// Properties of [`Diagram`].
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct DiagramProps {
     /// The laid-out scene.
     pub scene: Rc<Scene>,
@@ -43,6 +43,36 @@ pub struct DiagramProps {
     pub paths: Rc<Vec<PathLine>>,
     /// Called with the `Kind/namespace/name` id of a clicked element.
     pub on_select: Callback<String>,
+}
+
+// By pointer: the scene and its SVG change only with the cluster; the dots
+// change every frame. The callback's captures change with the scene.
+impl PartialEq for DiagramProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.scene, &other.scene)
+            && Rc::ptr_eq(&self.svg, &other.svg)
+            && Rc::ptr_eq(&self.dots, &other.dots)
+            && Rc::ptr_eq(&self.paths, &other.paths)
+    }
+}
+
+/// Properties of [`StaticLayer`].
+#[derive(Properties)]
+struct StaticLayerProps {
+    svg: Rc<str>,
+}
+
+impl PartialEq for StaticLayerProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.svg, &other.svg)
+    }
+}
+
+/// The scene's SVG, inserted as markup; re-rendered only when it changes,
+/// never per animation frame.
+#[function_component(StaticLayer)]
+fn static_layer(props: &StaticLayerProps) -> Html {
+    html! { <div class="kp-static">{ Html::from_html_unchecked(AttrValue::from(props.svg.to_string())) }</div> }
 }
 
 /// Renders an SVG scene: `dark` follows the system setting.
@@ -181,7 +211,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
         </div>
         <div class="kp-viewport" {onpointerdown} {onpointermove} onpointerup={onpointerup.clone()} onpointerleave={onpointerup} {onwheel}>
         <div class="kp-diagram" style={transform} {onclick}>
-            <div class="kp-static">{ Html::from_html_unchecked(AttrValue::from(props.svg.to_string())) }</div>
+            <StaticLayer svg={props.svg.clone()} />
             <svg class="kp-overlay" viewBox={view_box} preserveAspectRatio="xMidYMin meet" aria-hidden="true">
                 { for props.paths.iter().map(|p| {
                     let points = p.points.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect::<Vec<_>>().join(" ");

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 /// Properties of [`Inspector`].
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct InspectorProps {
     /// The app state.
     pub state: Rc<State>,
@@ -16,6 +16,23 @@ pub struct InspectorProps {
     pub on_tab: Callback<Tab>,
     /// How many error diagnostics there are (shown on the tab).
     pub errors: usize,
+}
+
+// Only what the inspector shows, by pointer: the app builds a new State Rc
+// on every render.
+impl PartialEq for InspectorProps {
+    fn eq(&self, other: &Self) -> bool {
+        let (a, b) = (&self.state, &other.state);
+        a.tab == b.tab
+            && self.errors == other.errors
+            && Rc::ptr_eq(&a.good, &b.good)
+            && Rc::ptr_eq(&a.diagnostics, &b.diagnostics)
+            && match (&a.trace, &b.trace) {
+                (Some(x), Some(y)) => Rc::ptr_eq(x, y),
+                (None, None) => true,
+                _ => false,
+            }
+    }
 }
 
 /// The tabbed inspector.

@@ -7,12 +7,19 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// Properties of [`RequestForm`].
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct RequestFormProps {
     /// The cluster requests go through.
     pub cluster: Rc<Analysis>,
     /// Called with (source, target) in the CLI's syntax.
     pub on_send: Callback<(String, String)>,
+}
+
+// By pointer: the options list is rebuilt only when the cluster changes.
+impl PartialEq for RequestFormProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.cluster, &other.cluster)
+    }
 }
 
 /// The targets worth offering: every Service by DNS name and port, NodePorts

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 /// Properties of [`WhatIf`].
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct WhatIfProps {
     /// The selected element's id, `Kind/namespace/name`.
     pub selected: Option<String>,
@@ -18,6 +18,15 @@ pub struct WhatIfProps {
     pub cluster: Rc<Analysis>,
     /// Called with the edited text.
     pub on_edit: Callback<String>,
+}
+
+// By pointer; the callback only dispatches to the app's reducer.
+impl PartialEq for WhatIfProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.selected == other.selected
+            && Rc::ptr_eq(&self.text, &other.text)
+            && Rc::ptr_eq(&self.cluster, &other.cluster)
+    }
 }
 
 /// One what-if: the text and the cluster in, the edited text out.
