@@ -46,6 +46,12 @@ impl Host for FixtureHost<'_> {
     fn now(&self) -> i64 {
         NOW
     }
+
+    fn write(&self, path: &str, _contents: &str) -> Result<(), String> {
+        // Fixtures print with `-o -`; any other path is refused so a test
+        // never writes into the tree.
+        Err(format!("fixtures do not write files ({path})"))
+    }
 }
 
 /// Splits a command line on spaces, keeping "double-quoted" words together.

@@ -14,6 +14,8 @@ pub trait Host {
     fn read(&self, arg: &str) -> Result<Vec<Source>, String>;
     /// Seconds since the Unix epoch, for `kubectl get`'s AGE column.
     fn now(&self) -> i64;
+    /// Writes an output file (`render -o OUT.svg`).
+    fn write(&self, path: &str, contents: &str) -> Result<(), String>;
 }
 
 /// One input text and the name diagnostics use for it.
@@ -49,6 +51,8 @@ commands:
          a request's path through DNS, the load balancer and kube-proxy; SOURCE is
          pod/NAME, pod/NS/NAME, node/NAME, external or external:IP; TARGET is a URL,
          host:port (Service name, ClusterIP, node IP + NodePort, LB IP) or node/NAME:PORT
+  render -f FILE -o OUT.svg   the playground's diagram as a standalone SVG (works in
+         an <img>); -o - prints it
   get    KIND[,KIND...] -f FILE [-n NS | -A] [-o wide|yaml|json]
                                   kubectl's tables; KIND is services (svc), pods (po),
                                   nodes (no), endpointslices or ingresses (ing)
@@ -140,6 +144,7 @@ fn dispatch(args: &[String], host: &dyn Host) -> Result<Output, String> {
         "check" => check(&opts, host),
         "dns" => dns(&opts, host),
         "trace" => trace(&opts, host),
+        "render" => render(&opts, host),
         "get" => get(&opts, host),
         other => Err(format!("unknown command {other:?}")),
     }
@@ -481,4 +486,44 @@ fn trace(opts: &Options, host: &dyn Host) -> Result<Output, String> {
         stderr: String::new(),
         code: 0,
     })
+}
+
+/// `kubeplay render -f F -o OUT.svg`: the diagram the playground draws, as a
+/// standalone SVG file (`-o -` prints it). Here `-o` names the file.
+fn render(opts: &Options, host: &dyn Host) -> Result<Output, String> {
+    if opts.files.is_empty() {
+        return Err("render needs at least one -f FILE".into());
+    }
+    if let Some(extra) = opts.args.first() {
+        return Err(format!("unexpected argument {extra:?}"));
+    }
+    let Some(out) = opts.format.as_deref() else {
+        return Err("render needs -o OUT.svg (or -o - for standard output)".into());
+    };
+    let cluster = match load_cluster(opts, host) {
+        Ok(c) => c,
+        Err(o) => return Ok(o),
+    };
+    let scene = kubeplay_scene::layout(&cluster);
+    let svg = kubeplay_scene::to_svg(
+        &scene,
+        &kubeplay_scene::SvgOptions {
+            dark: false,
+            title: Some("Kubernetes cluster drawn by kubeplay".into()),
+        },
+    );
+    if out == "-" {
+        return Ok(Output {
+            stdout: svg,
+            ..Output::default()
+        });
+    }
+    match host.write(out, &svg) {
+        Ok(()) => Ok(Output::default()),
+        Err(e) => Ok(Output {
+            stdout: String::new(),
+            stderr: format!("kubeplay: {e}\n"),
+            code: 1,
+        }),
+    }
 }

@@ -18,6 +18,10 @@ impl kubeplay_cli::Host for RealHost {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs() as i64)
     }
+
+    fn write(&self, path: &str, contents: &str) -> Result<(), String> {
+        std::fs::write(path, contents).map_err(|e| format!("cannot write {path}: {e}"))
+    }
 }
 
 fn main() -> ExitCode {
