@@ -139,6 +139,34 @@ pub fn app() -> Html {
         }
     }
     let paths = Rc::new(lines);
+    // Requests delivered per pod, drawn on each pod's top-right corner (a
+    // collapsed pod counts towards its group's badge).
+    let counts = {
+        let s = shared.borrow();
+        let mut by_box: std::collections::BTreeMap<String, (f32, f32, u64)> =
+            std::collections::BTreeMap::new();
+        for ((ns, name), n) in s.sim.delivered_per_pod() {
+            let id = format!("Pod/{ns}/{name}");
+            let el = scene.element(&id).or_else(|| {
+                scene
+                    .elements
+                    .iter()
+                    .find(|e| e.kind == "PodGroup" && e.members.iter().any(|m| m == name))
+            });
+            if let Some(e) = el {
+                let entry = by_box
+                    .entry(e.id.clone())
+                    .or_insert((e.x + e.w - 2.0, e.y + 2.0, 0));
+                entry.2 += n;
+            }
+        }
+        Rc::new(
+            by_box
+                .into_iter()
+                .map(|(id, (x, y, n))| (id, x, y, n))
+                .collect::<Vec<_>>(),
+        )
+    };
     let flying = if reduced {
         Rc::new(Vec::new())
     } else {
@@ -192,7 +220,7 @@ pub fn app() -> Html {
                             <span class="kp-stale" role="status" data-stale="1">{ "showing last valid state" }</span>
                         }
                     </h2>
-                    <Diagram scene={scene.clone()} svg={svg} dots={flying} paths={paths} {on_select} />
+                    <Diagram scene={scene.clone()} svg={svg} dots={flying} paths={paths} counts={counts} {on_select} />
                     <WhatIf selected={state.selected.clone()} text={state.text.clone()} cluster={state.good.clone()} on_edit={
                         let state = state.clone();
                         Callback::from(move |text: String| state.dispatch(Action::Edit(text)))

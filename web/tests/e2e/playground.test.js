@@ -178,11 +178,17 @@ test("traffic flows: packets carry their verdict and the load spreads over pods"
   await page.fill("#kp-rate", "40");
   await page.click("#kp-flow");
   await page.waitForSelector("circle[data-packet][data-verdict=DNAT]");
+  assert.equal(await page.inputValue("#kp-rate"), "40", "the rate survives re-renders");
   await page.waitForFunction(() => document.querySelectorAll(".kp-counters li").length === 3, null, { timeout: 10000 });
   await screenshot(page, "traffic");
   await page.click("#kp-flow"); // stop
   const counts = await page.$$eval(".kp-counters li", (els) => els.map((e) => Number(e.dataset.count)));
   assert.ok(counts.every((n) => n > 0), `every web pod got requests: ${counts}`);
+  // The same counts are drawn on the pods in the diagram.
+  const badges = await page.$$eval("g.kp-count", (els) => els.map((e) => Number(e.dataset.count)));
+  // (Packets still in flight may land between the two reads, so compare shapes.)
+  assert.equal(badges.length, 3);
+  assert.ok(badges.every((n) => n > 0), `every web pod shows a count: ${badges}`);
   assert.deepEqual(page.problems, []);
   await page.close();
 });

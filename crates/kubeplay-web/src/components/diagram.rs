@@ -41,6 +41,8 @@ pub struct DiagramProps {
     pub dots: Rc<Vec<Dot>>,
     /// Highlighted request paths.
     pub paths: Rc<Vec<PathLine>>,
+    /// Requests delivered per pod, drawn at each pod's corner: (pod id, x, y, count).
+    pub counts: Rc<Vec<(String, f32, f32, u64)>>,
     /// Called with the `Kind/namespace/name` id of a clicked element.
     pub on_select: Callback<String>,
 }
@@ -53,6 +55,7 @@ impl PartialEq for DiagramProps {
             && Rc::ptr_eq(&self.svg, &other.svg)
             && Rc::ptr_eq(&self.dots, &other.dots)
             && Rc::ptr_eq(&self.paths, &other.paths)
+            && Rc::ptr_eq(&self.counts, &other.counts)
     }
 }
 
@@ -219,6 +222,12 @@ pub fn diagram(props: &DiagramProps) -> Html {
                         <polyline class={classes!("kp-path", format!("kp-verdict-{}", p.verdict.to_lowercase()))}
                             data-packet={p.id.to_string()} data-verdict={p.verdict} points={points} />
                     }
+                }) }
+                { for props.counts.iter().map(|(id, x, y, n)| html! {
+                    <g class="kp-count" data-pod={id.clone()} data-count={n.to_string()}>
+                        <rect x={format!("{:.1}", x - 30.0)} y={format!("{:.1}", y - 8.0)} width="30" height="15" rx="7" />
+                        <text x={format!("{:.1}", x - 15.0)} y={format!("{:.1}", y + 3.5)} text-anchor="middle">{ n.to_string() }</text>
+                    </g>
                 }) }
                 { for props.dots.iter().map(|d| html! {
                     <circle class={classes!("kp-packet", format!("kp-verdict-{}", d.verdict.to_lowercase()))}

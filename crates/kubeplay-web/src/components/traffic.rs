@@ -43,6 +43,19 @@ fn value(id: &str) -> Option<String> {
 #[function_component(Traffic)]
 pub fn traffic(props: &TrafficProps) -> Html {
     let redraw = use_force_update();
+    // The rate as typed; kept here so re-renders (every frame) do not reset it.
+    let rate = use_state(|| "5".to_owned());
+    let on_rate = {
+        let rate = rate.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(i) = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            {
+                rate.set(i.value());
+            }
+        })
+    };
     let (flowing, paused, speed, totals, per_pod) = {
         let s = props.shared.borrow();
         (
@@ -113,7 +126,7 @@ pub fn traffic(props: &TrafficProps) -> Html {
         <div class="kp-traffic">
             <div class="kp-controls" role="group" aria-label="Traffic">
                 <label for="kp-rate">{ "Rate" }</label>
-                <input id="kp-rate" type="number" min="1" max="200" value="5" aria-label="Requests per second" />
+                <input id="kp-rate" type="number" min="1" max="200" value={(*rate).clone()} oninput={on_rate} aria-label="Requests per second" />
                 <button type="button" class="kp-button" id="kp-flow" aria-pressed={if flowing { "true" } else { "false" }} onclick={start}>
                     { if flowing { "Stop traffic" } else { "Start traffic" } }
                 </button>
