@@ -510,6 +510,7 @@ fn render(opts: &Options, host: &dyn Host) -> Result<Output, String> {
         &kubeplay_scene::SvgOptions {
             dark: false,
             title: Some("Kubernetes cluster drawn by kubeplay".into()),
+            ..Default::default()
         },
     );
     if out == "-" {

@@ -17,6 +17,10 @@ pub struct SvgOptions {
     pub dark: bool,
     /// A document title (`<title>` of the SVG, read by screen readers).
     pub title: Option<String>,
+    /// Mark each object a user can select as a focusable button
+    /// (`tabindex="-1"`, `role="button"`), for an interactive viewer that moves
+    /// focus among them with the keyboard.
+    pub focusable: bool,
 }
 
 /// Average glyph width as a fraction of the font size (system-ui's
@@ -172,13 +176,16 @@ fn text(out: &mut String, x: f32, y: f32, class: &str, body: &str) {
     );
 }
 
-fn open_group(out: &mut String, e: &Element) {
+fn open_group(out: &mut String, e: &Element, focusable: bool) {
     let _ = write!(
         out,
         r#"<g data-id="{}" data-kind="{}""#,
         escape(&e.id),
         e.kind
     );
+    if focusable && e.kind != "Cluster" {
+        out.push_str(r#" tabindex="-1" role="button""#);
+    }
     if let Some(ns) = &e.namespace {
         let _ = write!(out, r#" data-namespace="{}""#, escape(ns));
     }
@@ -534,7 +541,7 @@ pub fn to_svg_parts(scene: &Scene, options: &SvgOptions) -> SvgParts {
     };
     for e in of(&["Cluster"]) {
         parts.draw(e.id.clone(), |out| {
-            open_group(out, e);
+            open_group(out, e, options.focusable);
             rect(out, e, 18.0, "cluster");
             text(out, e.x + 16.0, e.y + 22.0, "clabel", "CLUSTER");
             if let Some(l) = e.lines.first() {
@@ -556,7 +563,7 @@ pub fn to_svg_parts(scene: &Scene, options: &SvgOptions) -> SvgParts {
     }
     for e in of(&["Node"]) {
         parts.draw(e.id.clone(), |out| {
-            open_group(out, e);
+            open_group(out, e, options.focusable);
             rect(out, e, 10.0, "node");
             body(out, e, 12.0, 24.0, 16.0, "s muted");
             out.push_str("</g>");
@@ -613,7 +620,7 @@ pub fn to_svg_parts(scene: &Scene, options: &SvgOptions) -> SvgParts {
             _ => {}
         }
         parts.draw(e.id.clone(), |out| {
-            open_group(out, e);
+            open_group(out, e, options.focusable);
             match e.kind {
                 "Service" => service(out, e),
                 "Pod" | "PodGroup" => pod(out, e),

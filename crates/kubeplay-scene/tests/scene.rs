@@ -431,6 +431,7 @@ fn the_svg_is_well_formed_and_carries_the_dom_contract() {
             &SvgOptions {
                 dark,
                 title: Some("A & B <shop>".to_owned()),
+                ..SvgOptions::default()
             },
         );
         check_xml(&svg);
@@ -461,6 +462,7 @@ fn the_svg_is_well_formed_and_carries_the_dom_contract() {
         &SvgOptions {
             dark: true,
             title: None,
+            ..SvgOptions::default()
         },
     );
     assert_ne!(light, dark);

@@ -331,6 +331,7 @@ fn dots(shared: &Shared, scene: &kubeplay_scene::Scene) -> Rc<Vec<Dot>> {
                     id: p.id,
                     verdict: p.verdict.as_str(),
                     at: (a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t),
+                    snat: p.snat,
                 })
             })
             .collect(),

@@ -17,6 +17,8 @@ pub struct Dot {
     pub verdict: &'static str,
     /// Where it is now, in scene units.
     pub at: (f32, f32),
+    /// Whether it carries a masqueraded (SNAT) source address on this leg.
+    pub snat: bool,
 }
 
 /// A highlighted path, for reduced motion or a selected trace.
@@ -220,6 +222,16 @@ fn draw_whole(host: &web_sys::Element, parts: &Rc<SvgParts>) -> Option<Drawn> {
     })
 }
 
+/// The `Kind/namespace/name` id of a drawn object, from its DOM attributes.
+fn element_id(el: &web_sys::Element) -> String {
+    let kind = el.get_attribute("data-kind").unwrap_or_default();
+    let name = el.get_attribute("data-name").unwrap_or_default();
+    match el.get_attribute("data-namespace") {
+        Some(ns) => format!("{kind}/{ns}/{name}"),
+        None => format!("{kind}/{name}"),
+    }
+}
+
 /// Renders an SVG scene, cut into parts: `dark` follows the system setting.
 pub fn render_svg(scene: &Scene, dark: bool) -> SvgParts {
     kubeplay_scene::to_svg_parts(
@@ -227,6 +239,7 @@ pub fn render_svg(scene: &Scene, dark: bool) -> SvgParts {
         &SvgOptions {
             dark,
             title: Some("The cluster described by the manifest".into()),
+            focusable: true,
         },
     )
 }
@@ -330,14 +343,56 @@ pub fn diagram(props: &DiagramProps) -> Html {
             }
             let el = target.and_then(|t| t.closest("[data-kind]").ok().flatten());
             if let Some(el) = el {
-                let kind = el.get_attribute("data-kind").unwrap_or_default();
-                let ns = el.get_attribute("data-namespace");
-                let name = el.get_attribute("data-name").unwrap_or_default();
-                let id = match ns {
-                    Some(ns) => format!("{kind}/{ns}/{name}"),
-                    None => format!("{kind}/{name}"),
-                };
-                cb.emit(id);
+                cb.emit(element_id(&el));
+            }
+        })
+    };
+    // The keyboard: the viewport is one tab stop; arrow keys move focus
+    // through the objects (in drawing order: nodes, then Services, pods and
+    // the things outside), Enter or Space selects the focused one.
+    let onkeydown = {
+        let cb = props.on_select.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let Some(frame) = e
+                .current_target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            else {
+                return;
+            };
+            let focused = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.active_element());
+            let key = e.key();
+            if matches!(key.as_str(), "Enter" | " ") {
+                if let Some(el) = focused.filter(|f| f.has_attribute("data-kind")) {
+                    e.prevent_default();
+                    cb.emit(element_id(&el));
+                }
+                return;
+            }
+            let Ok(list) = frame.query_selector_all(".kp-static [data-kind][tabindex]") else {
+                return;
+            };
+            let last = list.length().saturating_sub(1);
+            let current = (0..list.length()).find(|&i| {
+                let node = list.item(i);
+                node.is_some()
+                    && node.as_ref().map(JsCast::unchecked_ref::<web_sys::Node>)
+                        == focused.as_ref().map(|f| f.unchecked_ref::<web_sys::Node>())
+            });
+            let next = match (key.as_str(), current) {
+                ("Home", _) | ("ArrowDown" | "ArrowRight", None) => 0,
+                ("End", _) | ("ArrowUp" | "ArrowLeft", None) => last,
+                ("ArrowDown" | "ArrowRight", Some(i)) => (i + 1).min(last),
+                ("ArrowUp" | "ArrowLeft", Some(i)) => i.saturating_sub(1),
+                _ => return,
+            };
+            e.prevent_default();
+            if let Some(el) = list
+                .item(next)
+                .and_then(|n| n.dyn_into::<web_sys::SvgElement>().ok())
+            {
+                let _ = el.focus();
             }
         })
     };
@@ -354,7 +409,9 @@ pub fn diagram(props: &DiagramProps) -> Html {
             <button type="button" class="kp-button" aria-label="Zoom out" onclick={zoom(0.8)}>{ "−" }</button>
             <button type="button" class="kp-button" aria-label="Fit the diagram" onclick={zoom(0.0)}>{ "Fit" }</button>
         </div>
-        <div class="kp-viewport" {onpointerdown} {onpointermove} onpointerup={onpointerup.clone()} onpointerleave={onpointerup} {onwheel}>
+        <div class="kp-viewport" tabindex="0" role="group"
+            aria-label="Cluster diagram: arrow keys move between objects, Enter selects"
+            {onkeydown} {onpointerdown} {onpointermove} onpointerup={onpointerup.clone()} onpointerleave={onpointerup} {onwheel}>
         <div class="kp-diagram" style={transform} {onclick}>
             <StaticLayer svg={props.svg.clone()} />
             <svg class="kp-overlay" viewBox={view_box} preserveAspectRatio="xMidYMin meet" aria-hidden="true">
@@ -372,13 +429,19 @@ pub fn diagram(props: &DiagramProps) -> Html {
                     </g>
                 }) }
                 { for props.dots.iter().map(|d| html! {
-                    <circle class={classes!("kp-packet", format!("kp-verdict-{}", d.verdict.to_lowercase()))}
+                    <circle class={classes!("kp-packet", format!("kp-verdict-{}", d.verdict.to_lowercase()), d.snat.then_some("kp-snat"))}
                         data-packet={d.id.to_string()} data-verdict={d.verdict}
+                        data-snat={d.snat.then_some("true")}
                         cx={format!("{:.1}", d.at.0)} cy={format!("{:.1}", d.at.1)} r="6" />
                 }) }
             </svg>
         </div>
         </div>
+        <p class="kp-legend">
+            <span><svg viewBox="0 0 16 16" aria-hidden="true"><circle class="kp-packet" cx="8" cy="8" r="5" /></svg>{ "request" }</span>
+            <span><svg viewBox="0 0 16 16" aria-hidden="true"><circle class="kp-packet kp-snat" cx="8" cy="8" r="5" /></svg>{ "after SNAT (source is the node's IP)" }</span>
+            <span><svg viewBox="0 0 16 16" aria-hidden="true"><circle class="kp-packet kp-verdict-drop" cx="8" cy="8" r="5" /></svg>{ "dropped or rejected" }</span>
+        </p>
         </div>
     }
 }
