@@ -55,7 +55,6 @@ pub fn app() -> Html {
             embed::install(shared);
         });
     }
-    embed::use_autoplay(opened.autoplay);
     {
         // Autosave every edit and tell listeners.
         let shared = shared.clone();
@@ -98,6 +97,7 @@ pub fn app() -> Html {
             }
         })
     };
+    embed::use_autoplay(opened.autoplay, shared.clone(), state.good.clone());
     let errors = state.diagnostics.iter().filter(|d| d.is_error()).count();
     // Light, dark or the system's choice; the page, the diagram and the editor follow.
     let theme = use_state(|| opened.theme.clone().unwrap_or_else(storage::theme));
@@ -304,7 +304,7 @@ fn prefers_dark() -> bool {
 /// The request that shows a clicked element best: to a Service from outside
 /// when it is reachable from outside (its load balancer, else a NodePort),
 /// else from the first running pod; to a pod, from outside its Services.
-fn request_for(a: &kubeplay_core::Analysis, id: &str) -> Option<(String, String)> {
+pub(crate) fn request_for(a: &kubeplay_core::Analysis, id: &str) -> Option<(String, String)> {
     let mut parts = id.splitn(3, '/');
     let (kind, ns, name) = (parts.next()?, parts.next()?, parts.next()?);
     if kind != "Service" {

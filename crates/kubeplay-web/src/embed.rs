@@ -184,18 +184,44 @@ fn report_height(port: Port) {
     on_resize.forget();
 }
 
-/// `autoplay=1`: once the page has drawn, start traffic as the "Start
-/// traffic" button would (with the request form's first choices).
+/// `autoplay=1`: traffic starts by itself, to the first Service of the
+/// manifest, sent the way clicking that Service would send it (from outside
+/// through its load balancer or NodePort when it has one, else from a pod).
 #[hook]
-pub fn use_autoplay(autoplay: bool) {
-    use_effect_with(autoplay, |autoplay| {
-        if *autoplay
-            && let Some(button) = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.get_element_by_id("kp-flow"))
-                .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok())
+pub fn use_autoplay(
+    autoplay: bool,
+    shared: Rc<RefCell<Shared>>,
+    cluster: Rc<kubeplay_core::Analysis>,
+) {
+    use kubeplay_core::sim::Flow;
+    use kubeplay_core::trace::{Source, Target};
+    use_effect_with(autoplay, move |autoplay| {
+        if !*autoplay {
+            return;
+        }
+        let request = cluster
+            .cluster
+            .services
+            .iter()
+            .filter_map(|s| {
+                let (ns, name) = (
+                    s.metadata.namespace.as_deref()?,
+                    s.metadata.name.as_deref()?,
+                );
+                let system = ns == "kube-system" || (ns == "default" && name == "kubernetes");
+                (!system).then(|| format!("Service/{ns}/{name}"))
+            })
+            .find_map(|id| crate::app::request_for(&cluster, &id));
+        if let Some((from, to)) = request
+            && let (Ok(source), Ok(target)) = (Source::parse(&from), Target::parse(&to))
         {
-            button.click();
+            shared.borrow_mut().sim.add_flow(Flow {
+                source,
+                target,
+                protocol: "TCP".into(),
+                per_second: 5,
+                clients: 4,
+            });
         }
     });
 }
