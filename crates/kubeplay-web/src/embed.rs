@@ -405,8 +405,8 @@ pub fn embed_dialog(props: &EmbedProps) -> Html {
                             <option value="dark" selected={o.theme == "dark"}>{ "Dark" }</option>
                         </select>
                     </label>
-                    <label>{ "Height (px, empty = fit) " }
-                        <input type="number" min="120" max="4000" value={o.height.map(|h| h.to_string()).unwrap_or_default()}
+                    <label>{ "Height (px) " }
+                        <input type="number" min="120" max="4000" placeholder="fit" value={o.height.map(|h| h.to_string()).unwrap_or_default()}
                             onchange={change(|o, v, _| o.height = v.parse().ok().filter(|h| *h > 0))} />
                     </label>
                     <label><input type="checkbox" checked={o.readonly} onchange={change(|o, _, c| o.readonly = c)} />{ " Read-only" }</label>

@@ -22,11 +22,24 @@ after(async () => {
 
 const getYaml = (page) => page.evaluate(() => window.kubeplay.getYaml());
 
-/** A manifest of `n` Services, each with a distinct selector and port. */
+/**
+ * A manifest of `n` Services, each with a distinct selector and port and an
+ * annotation of pseudo-random hex (as real dumps carry uids and hashes), so
+ * it does not compress unrealistically well.
+ */
 function services(n) {
   let text = "";
+  let x = 12345;
+  const hex = () => {
+    let h = "";
+    for (let k = 0; k < 4; k++) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      h += x.toString(16).padStart(8, "0");
+    }
+    return h;
+  };
   for (let i = 0; i < n; i++) {
-    text += `---\napiVersion: v1\nkind: Service\nmetadata:\n  name: svc-${i}\n  labels: {team: "t${i % 7}"}\nspec:\n  selector: {app: app-${i}}\n  ports:\n  - name: http\n    port: ${80 + (i % 50)}\n    targetPort: ${8000 + i}\n`;
+    text += `---\napiVersion: v1\nkind: Service\nmetadata:\n  name: svc-${i}\n  annotations: {checksum: "${hex()}"}\nspec:\n  selector: {app: app-${i}}\n  ports:\n  - name: http\n    port: ${80 + (i % 50)}\n    targetPort: ${8000 + i}\n`;
   }
   return text;
 }
