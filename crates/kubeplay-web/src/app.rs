@@ -243,7 +243,9 @@ pub fn app() -> Html {
                 </select>
                 <ShareButton text={state.text.clone()} theme={(*theme).clone()} opened={opened.clone()} />
                 <EmbedDialog text={state.text.clone()} theme={(*theme).clone()} />
-                <button class="kp-button" type="button" onclick={on_reset}>{ "Reset to example" }</button>
+                if !readonly {
+                    <button class="kp-button" type="button" onclick={on_reset}>{ "Reset to example" }</button>
+                }
             </header>
             }
             if let Some(e) = &opened.error {

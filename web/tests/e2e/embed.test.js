@@ -34,7 +34,13 @@ before(async () => {
       ports:
       - port: 80
   </script>
-</kube-playground>`,
+</kube-playground>
+<p>And one from a file beside the post:</p>
+<kube-playground src="svc.yaml" view="split"></kube-playground>`,
+  );
+  await writeFile(
+    join(root, "svc.yaml"),
+    "apiVersion: v1\nkind: Service\nmetadata:\n  name: from-a-file\nspec:\n  type: NodePort\n  ports:\n  - port: 80\n",
   );
   other = await serveStatic(root);
   browser = await launchBrowser();
@@ -155,11 +161,15 @@ test("messages from another origin are ignored; an embed on another origin's pag
   assert.deepEqual(page.problems, []);
 
   // The usual blog case: the page is on another origin than the playground.
-  const blog = await openEmbeds(`${other.url}blog.html`, 1);
+  const blog = await openEmbeds(`${other.url}blog.html`, 2);
   assert.match(await call(blog, 0, "getYaml"), /name: from-the-blog/);
+  // The second one read its manifest from a same-site file (src).
+  assert.match(await call(blog, 1, "getYaml"), /name: from-a-file/);
+  assert.equal(await blog.locator("kube-playground").nth(1).frameLocator("iframe").locator("[data-kind=Service][data-name=from-a-file]").getAttribute("data-type"), "NodePort");
   await call(blog, 0, "setYaml", "apiVersion: v1\nkind: Service\nmetadata:\n  name: changed\nspec:\n  ports:\n  - port: 80\n");
-  await blog.locator("kube-playground").frameLocator("iframe").locator("[data-kind=Service][data-name=changed]").waitFor();
-  const h = await blog.locator("kube-playground iframe").evaluate((f) => f.getBoundingClientRect().height);
+  await blog.locator("kube-playground").first().frameLocator("iframe").locator("[data-kind=Service][data-name=changed]").waitFor();
+  assert.match(await call(blog, 1, "getYaml"), /name: from-a-file/, "the other embed is unchanged");
+  const h = await blog.locator("kube-playground iframe").first().evaluate((f) => f.getBoundingClientRect().height);
   assert.equal(h, 360, "a fixed height stays");
   assert.deepEqual(blog.problems, []);
 });
