@@ -324,6 +324,9 @@ pub fn embed_dialog(props: &EmbedProps) -> Html {
     let dialog = use_node_ref();
     let opener = use_node_ref();
     let copied = use_state(|| false);
+    // The code is written only while the dialog is open: deflating the text
+    // on every keystroke would cost the editor time for nothing.
+    let shown = use_state(|| false);
     let options = use_state(|| EmbedOptions {
         view: View::Diagram,
         theme: props.theme.clone(),
@@ -333,9 +336,10 @@ pub fn embed_dialog(props: &EmbedProps) -> Html {
         element: false,
     });
     let open = {
-        let (dialog, copied) = (dialog.clone(), copied.clone());
+        let (dialog, copied, shown) = (dialog.clone(), copied.clone(), shown.clone());
         Callback::from(move |_| {
             copied.set(false);
+            shown.set(true);
             if let Some(d) = dialog.cast::<web_sys::HtmlDialogElement>() {
                 let _ = d.show_modal();
             }
@@ -350,8 +354,9 @@ pub fn embed_dialog(props: &EmbedProps) -> Html {
         })
     };
     let on_closed = {
-        let opener = opener.clone();
+        let (opener, shown) = (opener.clone(), shown.clone());
         Callback::from(move |_| {
+            shown.set(false);
             if let Some(b) = opener.cast::<web_sys::HtmlElement>() {
                 let _ = b.focus();
             }
@@ -374,7 +379,11 @@ pub fn embed_dialog(props: &EmbedProps) -> Html {
             None => base,
         }
     };
-    let code = embed_code(&site, &props.text, &options);
+    let code = if *shown {
+        embed_code(&site, &props.text, &options)
+    } else {
+        String::new()
+    };
     let copy = {
         let (code, copied) = (code.clone(), copied.clone());
         Callback::from(move |_| {

@@ -180,6 +180,7 @@ test("the Embed dialog writes code that opens the same diagram, and behaves as a
   await opener.click();
   const dialog = page.getByRole("dialog", { name: "Embed this diagram" });
   await dialog.waitFor();
+  await page.waitForFunction(() => document.querySelector("#kp-embed-code").value.startsWith("<iframe"));
   await screenshot(page, "embed-dialog");
   const code = await page.locator("#kp-embed-code").inputValue();
   const src = code.match(/src="([^"]+)"/)[1].replaceAll("&amp;", "&");
