@@ -63,7 +63,11 @@
     #onMessage = (e) => this.#receive(e);
 
     connectedCallback() {
-      if (this.#frame) return;
+      if (this.#frame) {
+        // Moved in the document: listen again (the frame reloads by itself).
+        window.addEventListener("message", this.#onMessage);
+        return;
+      }
       // Inline manifests are read once the element's children are parsed.
       if (document.readyState === "loading") {
         document.addEventListener("DOMContentLoaded", () => this.#start(), { once: true });

@@ -153,3 +153,22 @@ test("a 64 KB manifest round-trips through a link", async () => {
   assert.deepEqual(page.problems, []);
   assert.deepEqual(opened.problems, []);
 });
+
+test("where the clipboard refuses, the link appears selected in a field", async () => {
+  const context = await launchBrowser();
+  try {
+    await context.addInitScript(() => {
+      navigator.clipboard.writeText = () => Promise.reject(new DOMException("denied", "NotAllowedError"));
+    });
+    const page = await openPlayground(context, server.url);
+    await page.getByRole("button", { name: "Share" }).click();
+    const field = page.getByLabel("Copy this link:");
+    await field.waitFor();
+    const link = await field.inputValue();
+    assert.match(link, /#yaml=[A-Za-z0-9_-]+$/);
+    assert.ok(await field.evaluate((el) => document.activeElement === el && el.selectionEnd - el.selectionStart === el.value.length));
+    assert.deepEqual(page.problems, []);
+  } finally {
+    await context.close();
+  }
+});
