@@ -15,7 +15,7 @@
 
 mod svg;
 
-pub use svg::{SvgOptions, to_svg};
+pub use svg::{SvgOptions, SvgPart, SvgParts, to_svg, to_svg_parts};
 
 use kubeplay_core::Cluster;
 use std::collections::{BTreeMap, BTreeSet};

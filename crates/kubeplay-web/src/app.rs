@@ -137,7 +137,7 @@ pub fn app() -> Html {
     // The static layer: laid out and rendered only when the cluster changes.
     let drawn = use_memo((ByPtr(state.good.clone()), dark), |(good, dark)| {
         let scene = kubeplay_scene::layout(&good.0.cluster);
-        let svg: Rc<str> = Rc::from(render_svg(&scene, *dark));
+        let svg = Rc::new(render_svg(&scene, *dark));
         (Rc::new(scene), svg)
     });
     let (scene, svg) = (drawn.0.clone(), drawn.1.clone());

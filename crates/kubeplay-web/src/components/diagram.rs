@@ -3,7 +3,7 @@
 //! for requests (drawn every frame), as excalidraw splits its static and
 //! animated layers. Clicking an element selects it.
 
-use kubeplay_scene::{Scene, SvgOptions};
+use kubeplay_scene::{Scene, SvgOptions, SvgParts};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -35,8 +35,8 @@ pub struct PathLine {
 pub struct DiagramProps {
     /// The laid-out scene.
     pub scene: Rc<Scene>,
-    /// The scene as SVG text (computed with the scene, not per frame).
-    pub svg: Rc<str>,
+    /// The scene as SVG parts (computed with the scene, not per frame).
+    pub svg: Rc<SvgParts>,
     /// Requests in flight.
     pub dots: Rc<Vec<Dot>>,
     /// Highlighted request paths.
@@ -62,7 +62,7 @@ impl PartialEq for DiagramProps {
 /// Properties of [`StaticLayer`].
 #[derive(Properties)]
 struct StaticLayerProps {
-    svg: Rc<str>,
+    svg: Rc<SvgParts>,
 }
 
 impl PartialEq for StaticLayerProps {
@@ -71,16 +71,158 @@ impl PartialEq for StaticLayerProps {
     }
 }
 
-/// The scene's SVG, inserted as markup; re-rendered only when it changes,
-/// never per animation frame.
-#[function_component(StaticLayer)]
-fn static_layer(props: &StaticLayerProps) -> Html {
-    html! { <div class="kp-static">{ Html::from_html_unchecked(AttrValue::from(props.svg.to_string())) }</div> }
+/// What the static layer has put in the DOM: the parts drawn and, for each,
+/// its element, so the next scene replaces only the parts that changed.
+struct Drawn {
+    parts: Rc<SvgParts>,
+    svg: web_sys::Element,
+    /// The last element before the parts (the definitions).
+    before: Option<web_sys::Element>,
+    nodes: Vec<web_sys::Element>,
 }
 
-/// Renders an SVG scene: `dark` follows the system setting.
-pub fn render_svg(scene: &Scene, dark: bool) -> String {
-    kubeplay_scene::to_svg(
+/// The scene's SVG. The first drawing (and a new theme or size) inserts the
+/// whole document; later scenes replace only the parts whose markup changed
+/// and move the others into order, so an edit to one Service of a 1,000-pod
+/// cluster re-parses one group instead of the whole diagram. Never per frame.
+#[function_component(StaticLayer)]
+fn static_layer(props: &StaticLayerProps) -> Html {
+    let host = use_node_ref();
+    let drawn = use_mut_ref(|| None::<Drawn>);
+    {
+        let host = host.clone();
+        use_effect_with(props.svg.clone(), move |svg| {
+            if let Some(host) = host.cast::<web_sys::Element>() {
+                let mut drawn = drawn.borrow_mut();
+                let previous = drawn.take();
+                *drawn = patch(&host, previous, svg);
+            }
+        });
+    }
+    html! { <div class="kp-static" ref={host}></div> }
+}
+
+/// Brings the DOM under `host` from `previous` to `parts`.
+fn patch(host: &web_sys::Element, previous: Option<Drawn>, parts: &Rc<SvgParts>) -> Option<Drawn> {
+    let Some(old) = previous.filter(|d| d.parts.head == parts.head) else {
+        return draw_whole(host, parts);
+    };
+    let index: std::collections::BTreeMap<&str, usize> = old
+        .parts
+        .parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.key.as_str(), i))
+        .collect();
+    // Which old element each new part keeps, if its markup is unchanged.
+    let kept: Vec<Option<usize>> = parts
+        .parts
+        .iter()
+        .map(|p| {
+            index
+                .get(p.key.as_str())
+                .copied()
+                .filter(|&j| old.parts.parts[j].markup == p.markup)
+        })
+        .collect();
+    let fresh: Vec<&str> = parts
+        .parts
+        .iter()
+        .zip(&kept)
+        .filter(|(_, k)| k.is_none())
+        .map(|(p, _)| p.markup.as_str())
+        .collect();
+    if fresh.len() * 2 > parts.parts.len() {
+        // Most of it changed: one parse of the whole is cheaper.
+        return draw_whole(host, parts);
+    }
+    // Parse every changed part at once, in a detached SVG element.
+    let document = host.owner_document()?;
+    let scratch = document
+        .create_element_ns(Some("http://www.w3.org/2000/svg"), "svg")
+        .ok()?;
+    scratch.set_inner_html(&fresh.concat());
+    let parsed = scratch.children();
+    if parsed.length() as usize != fresh.len() {
+        return draw_whole(host, parts);
+    }
+    let mut next_fresh = 0;
+    let mut nodes = Vec::with_capacity(parts.parts.len());
+    let mut reused = vec![false; old.nodes.len()];
+    for k in &kept {
+        let node = match k {
+            Some(j) => {
+                reused[*j] = true;
+                old.nodes[*j].clone()
+            }
+            None => {
+                let node = parsed.item(next_fresh)?;
+                next_fresh += 1;
+                node
+            }
+        };
+        nodes.push(node);
+    }
+    // Drop what is not kept first, so that it does not stand between kept
+    // parts and make the pass below move every part after it.
+    for (node, kept) in old.nodes.iter().zip(&reused) {
+        if !kept {
+            node.remove();
+        }
+    }
+    // Put each part right after the one before it; parts already in place
+    // are not touched.
+    for (i, node) in nodes.iter().enumerate() {
+        let before = if i == 0 {
+            old.before.clone()
+        } else {
+            Some(nodes[i - 1].clone())
+        };
+        let reference: Option<web_sys::Node> = match before {
+            Some(b) => b.next_sibling(),
+            None => old.svg.first_child(),
+        };
+        let node_ref: &web_sys::Node = node;
+        if reference.as_ref() != Some(node_ref) {
+            old.svg.insert_before(node, reference.as_ref()).ok()?;
+        }
+    }
+    Some(Drawn {
+        parts: parts.clone(),
+        svg: old.svg,
+        before: old.before,
+        nodes,
+    })
+}
+
+/// Inserts the whole document and remembers its parts' elements.
+fn draw_whole(host: &web_sys::Element, parts: &Rc<SvgParts>) -> Option<Drawn> {
+    let mut markup = String::with_capacity(
+        parts.head.len() + parts.parts.iter().map(|p| p.markup.len()).sum::<usize>() + 8,
+    );
+    markup.push_str(&parts.head);
+    for p in &parts.parts {
+        markup.push_str(&p.markup);
+    }
+    markup.push_str("</svg>");
+    host.set_inner_html(&markup);
+    let svg = host.first_element_child()?;
+    let children = svg.children();
+    let count = children.length();
+    let skip = count.checked_sub(parts.parts.len() as u32)?;
+    let before = skip.checked_sub(1).and_then(|i| children.item(i));
+    let nodes = (skip..count).filter_map(|i| children.item(i)).collect();
+    Some(Drawn {
+        parts: parts.clone(),
+        svg,
+        before,
+        nodes,
+    })
+}
+
+/// Renders an SVG scene, cut into parts: `dark` follows the system setting.
+pub fn render_svg(scene: &Scene, dark: bool) -> SvgParts {
+    kubeplay_scene::to_svg_parts(
         scene,
         &SvgOptions {
             dark,
