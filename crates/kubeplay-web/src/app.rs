@@ -7,8 +7,11 @@ use crate::components::inspector::Inspector;
 use crate::components::request::RequestForm;
 use crate::components::traffic::Traffic;
 use crate::components::whatif::WhatIf;
+use crate::embed::{self, EmbedDialog};
+use crate::share::{self, ShareButton};
 use crate::state::{Action, State};
 use crate::storage;
+use crate::url::View;
 use kubeplay_core::examples;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -18,10 +21,19 @@ use yew::prelude::*;
 /// The playground page.
 #[function_component(App)]
 pub fn app() -> Html {
+    // The link the page was opened with wins over the autosave; embeds never
+    // read the autosave (it is the reader's own work, not the author's).
+    let opened = use_memo((), |_| share::initial());
+    let embedded = opened.embed;
     let state = use_reducer(|| {
-        State::new(&storage::load().unwrap_or_else(|| examples::DEFAULT.to_owned()))
+        let text = opened.yaml.clone().or_else(|| {
+            (opened.error.is_none() && !opened.embed)
+                .then(storage::load)
+                .flatten()
+        });
+        State::new(&text.unwrap_or_else(|| examples::DEFAULT.to_owned()))
     });
-    let shared = use_mut_ref(|| Shared::new(0));
+    let shared = use_mut_ref(|| Shared::new(opened.seed.unwrap_or(0)));
     // Re-render on every animation frame that moved something.
     let frame = use_state(|| 0u64);
     {
@@ -37,13 +49,19 @@ pub fn app() -> Html {
     {
         // Install window.kubeplay once.
         let shared: Rc<RefCell<Shared>> = shared.clone();
-        use_effect_with((), move |_| api::install(shared));
+        use_effect_with((), move |_| {
+            api::install(shared.clone());
+            // After window.kubeplay exists: the embedding page's bridge.
+            embed::install(shared);
+        });
     }
     {
         // Autosave every edit and tell listeners.
         let shared = shared.clone();
         use_effect_with(state.text.clone(), move |text| {
-            if *text.as_ref() == *examples::DEFAULT {
+            if embedded {
+                // Embeds never touch the main app's autosave.
+            } else if *text.as_ref() == *examples::DEFAULT {
                 storage::clear();
             } else {
                 storage::save(text);
@@ -79,9 +97,17 @@ pub fn app() -> Html {
             }
         })
     };
+    embed::use_autoplay(opened.autoplay, shared.clone(), state.good.clone());
     let errors = state.diagnostics.iter().filter(|d| d.is_error()).count();
     // Light, dark or the system's choice; the page, the diagram and the editor follow.
-    let theme = use_state(storage::theme);
+    let theme = use_state(|| opened.theme.clone().unwrap_or_else(storage::theme));
+    share::use_history(
+        !embedded,
+        state.text.clone(),
+        (*theme).clone(),
+        opened.clone(),
+        on_edit.clone(),
+    );
     let dark = match theme.as_str() {
         "dark" => true,
         "light" => false,
@@ -196,8 +222,16 @@ pub fn app() -> Html {
             }
         })
     };
+    let diagram_only = opened.view == View::Diagram;
+    let readonly = opened.readonly;
+    let page_class = classes!(
+        "kp-page",
+        embedded.then_some("kp-embed"),
+        diagram_only.then_some("kp-view-diagram")
+    );
     html! {
-        <div class="kp-page">
+        <div class={page_class}>
+            if !embedded {
             <header class="kp-header">
                 <h1 class="kp-title">{ "kubeplay" }</h1>
                 <p class="kp-tagline">{ "Kubernetes Services, routed as a real cluster would, in your browser." }</p>
@@ -207,13 +241,23 @@ pub fn app() -> Html {
                     <option value="light" selected={*theme == "light"}>{ "Light" }</option>
                     <option value="dark" selected={*theme == "dark"}>{ "Dark" }</option>
                 </select>
-                <button class="kp-button" type="button" onclick={on_reset}>{ "Reset to example" }</button>
+                <ShareButton text={state.text.clone()} theme={(*theme).clone()} opened={opened.clone()} />
+                <EmbedDialog text={state.text.clone()} theme={(*theme).clone()} />
+                if !readonly {
+                    <button class="kp-button" type="button" onclick={on_reset}>{ "Reset to example" }</button>
+                }
             </header>
+            }
+            if let Some(e) = &opened.error {
+                <p class="kp-link-error" role="alert">{ format!("This link could not be opened: {e}. Showing the example instead.") }</p>
+            }
             <main class="kp-main">
+                if !diagram_only {
                 <section class="kp-panel kp-editor-panel" aria-labelledby="kp-editor-title">
                     <h2 id="kp-editor-title">{ "Manifest" }</h2>
-                    <Editor dark={dark} text={state.text.clone()} diagnostics={state.diagnostics.clone()} on_change={on_edit} />
+                    <Editor dark={dark} text={state.text.clone()} diagnostics={state.diagnostics.clone()} on_change={on_edit} readonly={readonly} autosave={!embedded} />
                 </section>
+                }
                 <section class="kp-panel kp-diagram-panel" aria-labelledby="kp-diagram-title">
                     <h2 id="kp-diagram-title">{ "Cluster" }
                         if state.stale {
@@ -221,19 +265,23 @@ pub fn app() -> Html {
                         }
                     </h2>
                     <Diagram scene={scene.clone()} svg={svg} dots={flying} paths={paths} counts={counts} {on_select} />
+                    if !readonly {
                     <WhatIf selected={state.selected.clone()} text={state.text.clone()} cluster={state.good.clone()} on_edit={
                         let state = state.clone();
                         Callback::from(move |text: String| state.dispatch(Action::Edit(text)))
                     } />
+                    }
                     <Traffic shared={shared.clone()} cluster={state.good.clone()} tick={*frame} />
                     <RequestForm cluster={state.good.clone()} on_send={on_send} />
                 </section>
+                if !diagram_only {
                 <section class="kp-panel kp-inspector-panel" aria-label="Inspector">
                     <Inspector state={Rc::new((*state).clone())} on_tab={
                         let state = state.clone();
                         Callback::from(move |tab| state.dispatch(Action::Show(tab)))
                     } errors={errors} />
                 </section>
+                }
             </main>
         </div>
     }
@@ -258,7 +306,7 @@ fn prefers_dark() -> bool {
 /// The request that shows a clicked element best: to a Service from outside
 /// when it is reachable from outside (its load balancer, else a NodePort),
 /// else from the first running pod; to a pod, from outside its Services.
-fn request_for(a: &kubeplay_core::Analysis, id: &str) -> Option<(String, String)> {
+pub(crate) fn request_for(a: &kubeplay_core::Analysis, id: &str) -> Option<(String, String)> {
     let mut parts = id.splitn(3, '/');
     let (kind, ns, name) = (parts.next()?, parts.next()?, parts.next()?);
     if kind != "Service" {

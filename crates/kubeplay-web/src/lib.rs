@@ -7,8 +7,11 @@
 pub mod api;
 pub mod app;
 pub mod components;
+pub mod embed;
+pub mod share;
 pub mod state;
 pub mod storage;
+pub mod url;
 
 /// Mounts the app on the page's `<main id="app">`, or on `<body>` when absent.
 pub fn start() {

@@ -98,7 +98,37 @@ fn dist() -> Result<PathBuf> {
 }
 
 fn build_site(env: &tools::Env) -> Result<()> {
-    run(&mut build_command(env, &root())).context("building the release site with trunk")
+    run(&mut build_command(env, &root())).context("building the release site with trunk")?;
+    check_site(&root().join("dist"))
+}
+
+/// The built site must run under `script-src 'self'`: no HTML file may hold
+/// an inline script (trunk's loader is `web/boot.js` through Trunk.toml's
+/// `pattern_script`), and the files DESIGN.md names must be at its root.
+fn check_site(dist: &Path) -> Result<()> {
+    for name in ["index.html", "boot.js", "embed.js", "embed-demo.html"] {
+        if !dist.join(name).is_file() {
+            bail!("dist/{name} is missing");
+        }
+    }
+    for entry in std::fs::read_dir(dist)?.flatten() {
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        let html = std::fs::read_to_string(&path)?;
+        for tag in html.split("<script").skip(1) {
+            let tag = tag.split('>').next().unwrap_or_default();
+            if !tag.contains("src=") && !tag.contains("type=\"text/yaml\"") {
+                bail!(
+                    "{} has an inline <script{tag}>: the site must run under script-src 'self' (see Trunk.toml pattern_script)",
+                    path.display()
+                );
+            }
+        }
+    }
+    println!("dist/ has no inline script");
+    Ok(())
 }
 
 fn print_sizes(dist: &Path) -> Result<()> {
@@ -288,6 +318,7 @@ fn test() -> Result<()> {
         &mut build_command(&env, &root),
         &mut tally,
     )?;
+    check_site(&root.join("dist"))?;
     step(
         "end-to-end (Playwright, Chromium)",
         env.command("node")

@@ -22,10 +22,20 @@ const MIME = {
 export const DIST = resolve(process.env.KUBEPLAY_DIST ?? "../dist");
 export const ARTIFACTS = resolve(process.env.KUBEPLAY_ARTIFACTS ?? "../target/e2e-artifacts");
 
-/** Serves `root` on 127.0.0.1 at a free port; resolves to { url, close }. */
-export async function serveStatic(root = DIST) {
+/**
+ * Serves `root` on 127.0.0.1 at a free port; resolves to { url, origin, close }.
+ * `prefix` mounts the site under a sub-path (`/some/sub/path/`; anything
+ * outside it is a 404), and `headers` are added to every response (a
+ * Content-Security-Policy, for instance).
+ */
+export async function serveStatic(root = DIST, { prefix = "/", headers = {} } = {}) {
   const server = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
+    const full = decodeURIComponent(new URL(req.url, "http://x").pathname);
+    if (!full.startsWith(prefix)) {
+      res.writeHead(404).end("not found");
+      return;
+    }
+    const path = "/" + full.slice(prefix.length);
     let file = normalize(join(root, path));
     if (!file.startsWith(root)) {
       res.writeHead(403).end();
@@ -34,7 +44,7 @@ export async function serveStatic(root = DIST) {
     if (path.endsWith("/")) file = join(file, "index.html");
     try {
       const body = await readFile(file);
-      res.writeHead(200, { "content-type": MIME[extname(file)] ?? "application/octet-stream" });
+      res.writeHead(200, { ...headers, "content-type": MIME[extname(file)] ?? "application/octet-stream" });
       res.end(body);
     } catch {
       res.writeHead(404).end("not found");
@@ -42,7 +52,8 @@ export async function serveStatic(root = DIST) {
   });
   await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
   const { port } = server.address();
-  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((ok) => server.close(ok)) };
+  const origin = `http://127.0.0.1:${port}`;
+  return { url: `${origin}${prefix}`, origin, close: () => new Promise((ok) => server.close(ok)) };
 }
 
 /** Starts Debian's Chromium headless, with the flags this sandbox needs. */
@@ -79,7 +90,17 @@ export async function openPlayground(context, url, { fresh = true } = {}) {
     await scratch.evaluate(() => localStorage.clear());
     await scratch.close();
   }
-  const page = await context.newPage();
+  const page = watchProblems(await context.newPage());
+  await page.goto(url);
+  await page.waitForSelector("[data-kind]", { timeout: 15000 });
+  return page;
+}
+
+/**
+ * Records every console error, uncaught exception, failed request and HTTP
+ * error of `page` (and of the frames in it) in `page.problems`.
+ */
+export function watchProblems(page) {
   page.problems = [];
   page.on("console", (msg) => {
     if (msg.type() === "error") page.problems.push(`console: ${msg.text()}`);
@@ -89,8 +110,6 @@ export async function openPlayground(context, url, { fresh = true } = {}) {
   page.on("response", (res) => {
     if (res.status() >= 400) page.problems.push(`HTTP ${res.status()}: ${res.url()}`);
   });
-  await page.goto(url);
-  await page.waitForSelector("[data-kind]", { timeout: 15000 });
   return page;
 }
 

@@ -30,6 +30,13 @@ pub struct EditorProps {
     pub on_change: Callback<String>,
     /// Use the dark palette.
     pub dark: bool,
+    /// The text cannot be edited (read-only embeds).
+    #[prop_or_default]
+    pub readonly: bool,
+    /// Save the text to localStorage when the page goes away (not in embeds,
+    /// which must never overwrite the main app's autosave).
+    #[prop_or(true)]
+    pub autosave: bool,
 }
 
 // By pointer (see DiagnosticListProps); the callback only dispatches to the
@@ -39,6 +46,8 @@ impl PartialEq for EditorProps {
         Rc::ptr_eq(&self.text, &other.text)
             && Rc::ptr_eq(&self.diagnostics, &other.diagnostics)
             && self.dark == other.dark
+            && self.readonly == other.readonly
+            && self.autosave == other.autosave
     }
 }
 
@@ -94,6 +103,7 @@ pub fn editor(props: &EditorProps) -> Html {
         let diags = props.diagnostics.clone();
         let on_change = on_change.clone();
         let dark = props.dark;
+        let (readonly, autosave) = (props.readonly, props.autosave);
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
                 let Ok(module) = wasm_bindgen_futures::JsFuture::from(load_editor()).await else {
@@ -113,6 +123,7 @@ pub fn editor(props: &EditorProps) -> Html {
                 };
                 set("doc", &JsValue::from_str(&text));
                 set("dark", &JsValue::from_bool(dark));
+                set("readOnly", &JsValue::from_bool(readonly));
                 set("ariaLabel", &JsValue::from_str("Kubernetes YAML manifest"));
                 set("onChange", cb.as_ref());
                 cb.forget();
@@ -131,7 +142,7 @@ pub fn editor(props: &EditorProps) -> Html {
                         crate::storage::save(&text);
                     }
                 });
-                if let Some(w) = web_sys::window() {
+                if let Some(w) = web_sys::window().filter(|_| autosave) {
                     let _ = w.add_event_listener_with_callback(
                         "pagehide",
                         save.as_ref().unchecked_ref(),
@@ -192,6 +203,7 @@ pub fn editor(props: &EditorProps) -> Html {
                     aria-label="Kubernetes YAML manifest"
                     aria-invalid={if errors > 0 { "true" } else { "false" }}
                     spellcheck="false"
+                    readonly={props.readonly}
                     autocapitalize="off"
                     autocomplete="off"
                     value={props.text.to_string()}
