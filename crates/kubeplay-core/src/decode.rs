@@ -140,11 +140,10 @@ fn decode_object(
             return;
         }
     };
-    let mut json = node.to_json();
-    if let serde_json::Value::Object(map) = &mut json {
-        map.insert("apiVersion".into(), api_version.clone().into());
-        map.insert("kind".into(), kind.clone().into());
-    }
+    let overrides = [
+        ("apiVersion", api_version.as_str()),
+        ("kind", kind.as_str()),
+    ];
     let origin = Origin {
         document,
         prefix: prefix.clone(),
@@ -152,27 +151,31 @@ fn decode_object(
         node: std::sync::Arc::new(node.clone()),
     };
     let decoded = match (api_version.as_str(), kind.as_str()) {
-        ("v1", "Service") => typed(json, node, &prefix, m).map(Resource::Service),
-        ("v1", "Pod") => typed(json, node, &prefix, m).map(Resource::Pod),
-        ("v1", "Node") => typed(json, node, &prefix, m).map(Resource::Node),
-        ("v1", "Namespace") => typed(json, node, &prefix, m).map(Resource::Namespace),
-        ("v1", "Endpoints") => typed(json, node, &prefix, m).map(Resource::Endpoints),
-        ("apps/v1", "Deployment") => typed(json, node, &prefix, m).map(Resource::Deployment),
-        ("apps/v1", "ReplicaSet") => typed(json, node, &prefix, m).map(Resource::ReplicaSet),
-        ("apps/v1", "StatefulSet") => typed(json, node, &prefix, m).map(Resource::StatefulSet),
-        ("apps/v1", "DaemonSet") => typed(json, node, &prefix, m).map(Resource::DaemonSet),
-        ("discovery.k8s.io/v1", "EndpointSlice") => {
-            typed(json, node, &prefix, m).map(Resource::EndpointSlice)
+        ("v1", "Service") => typed(node, &overrides, &prefix, m).map(Resource::Service),
+        ("v1", "Pod") => typed(node, &overrides, &prefix, m).map(Resource::Pod),
+        ("v1", "Node") => typed(node, &overrides, &prefix, m).map(Resource::Node),
+        ("v1", "Namespace") => typed(node, &overrides, &prefix, m).map(Resource::Namespace),
+        ("v1", "Endpoints") => typed(node, &overrides, &prefix, m).map(Resource::Endpoints),
+        ("apps/v1", "Deployment") => typed(node, &overrides, &prefix, m).map(Resource::Deployment),
+        ("apps/v1", "ReplicaSet") => typed(node, &overrides, &prefix, m).map(Resource::ReplicaSet),
+        ("apps/v1", "StatefulSet") => {
+            typed(node, &overrides, &prefix, m).map(Resource::StatefulSet)
         }
-        ("networking.k8s.io/v1", "Ingress") => typed(json, node, &prefix, m).map(Resource::Ingress),
+        ("apps/v1", "DaemonSet") => typed(node, &overrides, &prefix, m).map(Resource::DaemonSet),
+        ("discovery.k8s.io/v1", "EndpointSlice") => {
+            typed(node, &overrides, &prefix, m).map(Resource::EndpointSlice)
+        }
+        ("networking.k8s.io/v1", "Ingress") => {
+            typed(node, &overrides, &prefix, m).map(Resource::Ingress)
+        }
         ("networking.k8s.io/v1", "IngressClass") => {
-            typed(json, node, &prefix, m).map(Resource::IngressClass)
+            typed(node, &overrides, &prefix, m).map(Resource::IngressClass)
         }
         ("networking.k8s.io/v1", "ServiceCIDR") => {
-            typed(json, node, &prefix, m).map(Resource::ServiceCidr)
+            typed(node, &overrides, &prefix, m).map(Resource::ServiceCidr)
         }
         ("kubeproxy.config.k8s.io/v1alpha1", "KubeProxyConfiguration") => {
-            typed(json, node, &prefix, m).map(Resource::KubeProxyConfiguration)
+            typed(node, &overrides, &prefix, m).map(Resource::KubeProxyConfiguration)
         }
         (v, k) => {
             let span = node.get("kind").map_or(node.span, |n| n.span);
@@ -217,18 +220,18 @@ fn decode_object(
 /// Decodes one object into its k8s-openapi type. A field of the wrong type is
 /// reported at that field, with its Kubernetes path.
 fn typed<T: DeserializeOwned>(
-    json: serde_json::Value,
     node: &Node,
+    overrides: &[(&str, &str)],
     prefix: &str,
     m: &mut Manifest,
 ) -> Option<T> {
-    match serde_path_to_error::deserialize::<_, T>(json) {
+    match crate::de::from_node::<T>(node, overrides) {
         Ok(v) => Some(v),
         Err(err) => {
-            let path = field_path(err.path());
+            let path = err.path();
             let span = node.locate(&path);
             let found = value_text(node, &path);
-            let detail = clean_serde_message(&err.inner().to_string());
+            let detail = clean_serde_message(err.message());
             m.diagnostics.push(Diagnostic::new(
                 Severity::Error,
                 ErrorType::Invalid,
@@ -242,29 +245,6 @@ fn typed<T: DeserializeOwned>(
             None
         }
     }
-}
-
-/// Renders serde_path_to_error's path in Kubernetes' form (`spec.ports[0].port`).
-fn field_path(path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    let mut out = String::new();
-    for seg in path.iter() {
-        match seg {
-            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
-            Segment::Map { key } | Segment::Enum { variant: key } => {
-                if key.contains(['.', '/']) {
-                    out.push_str(&format!("[{key}]"));
-                } else {
-                    if !out.is_empty() {
-                        out.push('.');
-                    }
-                    out.push_str(key);
-                }
-            }
-            Segment::Unknown => {}
-        }
-    }
-    out
 }
 
 /// The value at `path`, printed as the API server prints an invalid value.

@@ -9,6 +9,7 @@
 
 pub mod alloc;
 pub mod cluster;
+pub mod de;
 pub mod decode;
 pub mod defaults;
 pub mod diag;
