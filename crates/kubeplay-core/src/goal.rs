@@ -646,6 +646,21 @@ fn find_service<'a>(
     })
 }
 
+/// The request a `trace` check sends, as the CLI's SOURCE and TARGET, with
+/// a `loadbalancer/` target resolved to the address: what the app sends when
+/// the learner asks to see a check's request. `None` for other checks, or
+/// when the Service has no load balancer.
+pub fn request(kind: &CheckKind, cluster: &Cluster) -> Option<(String, String)> {
+    let CheckKind::Trace { from, to, .. } = kind else {
+        return None;
+    };
+    if !to.starts_with("loadbalancer/") {
+        return Some((from.clone(), to.clone()));
+    }
+    let t = resolve_target(cluster, to).ok()?;
+    Some((from.clone(), format!("{}:{}", t.host, t.port)))
+}
+
 /// Resolves `loadbalancer/NS/NAME:PORT` to the Service's load-balancer address.
 fn resolve_target(cluster: &Cluster, to: &str) -> Result<Target, String> {
     let Some(rest) = to.strip_prefix("loadbalancer/") else {

@@ -7,6 +7,7 @@
 pub mod api;
 pub mod app;
 pub mod components;
+pub mod lessons;
 pub mod state;
 pub mod storage;
 
