@@ -694,7 +694,12 @@ fn check_trace(
     let mut seen = String::new();
     for seed in SEEDS {
         let t = crate::trace::trace(cluster, &source, &target, protocol, seed);
-        let got = format!("{}: {}", t.verdict.as_str(), t.reason);
+        // Reasons often start with the verdict ("DNAT to 10.244.1.5:80").
+        let got = if t.reason.starts_with(t.verdict.as_str()) {
+            t.reason.clone()
+        } else {
+            format!("{}: {}", t.verdict.as_str(), t.reason)
+        };
         if !x.verdict.contains(&t.verdict) {
             return Err(got);
         }
