@@ -545,6 +545,9 @@ fn describe(kind: &CheckKind) -> String {
         } => {
             let verdicts: Vec<&str> = expect.verdict.iter().map(|v| v.as_str()).collect();
             let mut s = format!("{from} → {to}: {}", verdicts.join(" or "));
+            if let Some((ns, name)) = &expect.service {
+                s.push_str(&format!(" through Service {ns}/{name}"));
+            }
             if let Some(l) = &expect.reaches {
                 let labels: Vec<String> = l.iter().map(|(k, v)| format!("{k}={v}")).collect();
                 s.push_str(&format!(" to a ready pod labelled {}", labels.join(",")));

@@ -242,7 +242,7 @@ pub fn app() -> Html {
                 <p class="kp-tagline">{ "Kubernetes Services, routed as a real cluster would, in your browser." }</p>
                 <label class="kp-visually-hidden" for="kp-theme">{ "Theme" }</label>
                 <LessonMenu lessons={start.0.clone()} done={(*done).clone()}
-                    active={lesson.as_ref().map(|l| l.id.clone())} on_open={on_open_lesson} />
+                    active={lesson.as_ref().map(|l| l.id.clone())} on_open={on_open_lesson.clone()} />
                 <select id="kp-theme" class="kp-theme" onchange={on_theme} aria-label="Theme">
                     <option value="system" selected={*theme == "system"}>{ "System theme" }</option>
                     <option value="light" selected={*theme == "light"}>{ "Light" }</option>
@@ -253,6 +253,8 @@ pub fn app() -> Html {
             <main class="kp-main">
                 if let Some(l) = (*lesson).clone() {
                     <LessonPanel key={l.id.clone()} done={done.contains(&l.id)} lesson={l.clone()}
+                        next={start.0.iter().skip_while(|x| x.id != l.id).nth(1).cloned()}
+                        on_open={on_open_lesson.clone()}
                         analysis={state.good.clone()} stale={state.stale}
                         on_edit={
                             let state = state.clone();

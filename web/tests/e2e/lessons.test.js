@@ -5,7 +5,8 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { serveStatic, launchBrowser, openPlayground, screenshot } from "./helpers.js";
+import { mkdirSync } from "node:fs";
+import { serveStatic, launchBrowser, openPlayground, screenshot, ARTIFACTS } from "./helpers.js";
 
 const LESSONS_DIR = new URL("../../lessons/", import.meta.url).pathname;
 const IDS = readdirSync(LESSONS_DIR)
@@ -15,6 +16,7 @@ const start = (id) => readFileSync(join(LESSONS_DIR, id, "start.yaml"), "utf8");
 
 let server;
 let browser;
+mkdirSync(ARTIFACTS, { recursive: true });
 
 before(async () => {
   server = await serveStatic();
@@ -66,6 +68,7 @@ test("each lesson opens from #lesson=ID, is not done on start, and its solution 
     assert.equal(await page.evaluate(() => window.kubeplay.getYaml()), start(id), `${id}: the editor holds start.yaml`);
     assert.equal(await goalState(page), "unmet", `${id}: the goal is not met on start`);
     assert.ok((await page.locator(".kp-lesson-checks [data-ok='0']").count()) > 0, `${id}: a failing check is shown`);
+    await page.locator("section.kp-lesson").screenshot({ path: join(ARTIFACTS, `lesson-${id}.png`) });
     await applySolution(page);
     assert.equal(await page.locator(".kp-lesson-checks [data-ok='0']").count(), 0, `${id}: every check holds`);
     assert.deepEqual(page.problems, [], id);
@@ -107,6 +110,12 @@ test("each lesson opens from the Lessons menu; steps, hints and progress work an
   // A check's request can be sent, and shows in the inspector.
   await panel.locator(".kp-check-try").first().click();
   await page.waitForSelector(".kp-trace[data-verdict]");
+  // The solution is one undo step in the editor.
+  await applySolution(page);
+  await page.locator(".cm-content").click();
+  await page.keyboard.press("Control+z");
+  await page.waitForSelector(".kp-lesson [role=status][data-goal=unmet]");
+  assert.equal(await page.evaluate(() => window.kubeplay.getYaml()), start(IDS[0]), "Ctrl+Z undoes the solution");
   // Reset returns to the starting manifest.
   await applySolution(page);
   await panel.getByRole("button", { name: "Reset lesson" }).click();
@@ -120,6 +129,18 @@ test("each lesson opens from the Lessons menu; steps, hints and progress work an
   await menu.click();
   assert.equal(await page.locator(".kp-lesson-item[data-done='1']").count(), IDS.length);
   await page.keyboard.press("Escape");
+  // Folding the panel keeps the title and the goal's status.
+  const unfolded = await goalState(page);
+  await page.getByRole("button", { name: "Fold" }).click();
+  assert.equal(await page.locator("#kp-lesson-body").isVisible(), false);
+  assert.equal(await goalState(page), unfolded);
+  await page.getByRole("button", { name: "Unfold" }).click();
+  assert.equal(await page.locator("#kp-lesson-body").isVisible(), true);
+  // A met goal offers the next lesson.
+  await applySolution(page);
+  await page.locator(".kp-lesson-next").click();
+  await page.waitForSelector(`section.kp-lesson:not([data-lesson="${IDS[0]}"])`);
+  assert.equal(await goalState(page), "unmet");
   // Leaving the lesson closes the panel and it stays closed after a reload.
   await page.getByRole("button", { name: "Leave lesson" }).click();
   await page.waitForSelector("section.kp-lesson", { state: "detached" });
@@ -145,7 +166,7 @@ test("screenshots: the lesson panel and menu, desktop and 360 px phone, light an
       await screenshot(page, `lesson-${label}-${theme}-met`);
       await page.getByRole("button", { name: /^Lessons/ }).click();
       await page.waitForSelector(".kp-lesson-list");
-      await page.screenshot({ path: `${process.env.KUBEPLAY_ARTIFACTS ?? "../target/e2e-artifacts"}/lesson-${label}-${theme}-menu.png` });
+      await page.screenshot({ path: join(ARTIFACTS, `lesson-${label}-${theme}-menu.png`) });
       assert.deepEqual(page.problems, []);
       await page.close();
     }

@@ -141,6 +141,10 @@ pub struct LessonPanelProps {
     pub on_done: Callback<String>,
     /// Leaves the lesson.
     pub on_close: Callback<()>,
+    /// The lesson after this one, offered once the goal is met.
+    pub next: Option<Rc<Lesson>>,
+    /// Opens a lesson by id.
+    pub on_open: Callback<String>,
 }
 
 // By pointer: the goal is re-checked only when the cluster changes, not on
@@ -151,6 +155,10 @@ impl PartialEq for LessonPanelProps {
             && Rc::ptr_eq(&self.analysis, &other.analysis)
             && self.stale == other.stale
             && self.done == other.done
+            && match (&self.next, &other.next) {
+                (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+                (a, b) => a.is_none() && b.is_none(),
+            }
     }
 }
 
@@ -160,6 +168,7 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
     let lesson = &props.lesson;
     let step = use_state(|| 0usize);
     let hints = use_state(|| 0usize);
+    let open = use_state(|| true);
     let results: Vec<CheckResult> = if props.stale {
         Vec::new()
     } else {
@@ -187,7 +196,9 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
     let show_solution = {
         let (on_edit, solution) = (props.on_edit.clone(), lesson.solution.clone());
         Callback::from(move |_| {
-            if confirm("Replace your manifest with this lesson's solution?") {
+            if confirm(
+                "Replace your manifest with this lesson's solution? (Ctrl+Z in the editor undoes it.)",
+            ) {
                 on_edit.emit(solution.clone());
             }
         })
@@ -217,6 +228,16 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
         format!("Not yet: {ok} of {} checks hold.", results.len())
     };
     let current = lesson.steps.get(at);
+    // The status is one element: in the goal box, or in the head when the
+    // panel is folded (on a phone the panel would otherwise hide the editor).
+    let status = html! {
+        <p role="status" class={classes!("kp-lesson-status", met.then_some("kp-lesson-met"))}
+            data-goal={if met { "met" } else { "unmet" }}>{ status }</p>
+    };
+    let fold = {
+        let open = open.clone();
+        Callback::from(move |_| open.set(!*open))
+    };
     html! {
         <section class="kp-panel kp-lesson" aria-labelledby="kp-lesson-title" data-lesson={lesson.id.clone()}>
             <div class="kp-lesson-head">
@@ -225,9 +246,14 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                     { lesson.title.clone() }
                     if props.done { <span class="kp-lesson-done" title="You finished this lesson">{ "✓ done" }</span> }
                 </h2>
-                <button class="kp-button kp-lesson-close" type="button" onclick={close}>{ "Leave lesson" }</button>
+                <div class="kp-lesson-tools">
+                    <button class="kp-button" type="button" aria-expanded={if *open { "true" } else { "false" }}
+                        aria-controls="kp-lesson-body" onclick={fold}>{ if *open { "Fold" } else { "Unfold" } }</button>
+                    <button class="kp-button kp-lesson-close" type="button" onclick={close}>{ "Leave lesson" }</button>
+                </div>
+                if !*open { { status.clone() } }
             </div>
-            <div class="kp-lesson-body">
+            <div class="kp-lesson-body" id="kp-lesson-body" hidden={!*open}>
                 <div class="kp-lesson-steps">
                     if let Some(s) = current {
                         <h3 class="kp-lesson-step-title">
@@ -244,8 +270,13 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                 <div class="kp-lesson-goal">
                     <h3>{ "Goal" }</h3>
                     <p class="kp-lesson-goal-text">{ inline(&kubeplay_core::lesson::inline(&lesson.goal.text)) }</p>
-                    <p role="status" class={classes!("kp-lesson-status", met.then_some("kp-lesson-met"))}
-                        data-goal={if met { "met" } else { "unmet" }}>{ status }</p>
+                    if *open { { status } }
+                    if let Some(n) = props.next.as_ref().filter(|_| met) {
+                        <button class="kp-button kp-primary kp-lesson-next" type="button" onclick={
+                            let (on_open, id) = (props.on_open.clone(), n.id.clone());
+                            Callback::from(move |_| on_open.emit(id.clone()))
+                        }>{ format!("Next lesson: {}", n.title) }</button>
+                    }
                     <ul class="kp-lesson-checks">
                         { for results.iter().zip(&lesson.goal.checks).map(|(r, c)| {
                             let request = goal::request(&c.kind, &props.analysis.cluster);
