@@ -188,10 +188,15 @@ pub fn parse(
         }
         _ => problems.push(at(2, "the front matter must be a YAML mapping")),
     }
-    // The body: `## ` headings start steps.
+    // The body: `## ` headings start steps (not inside a fenced block, where
+    // `## ` is a YAML comment).
     let mut current: Option<(String, Vec<&str>)> = None;
+    let mut fenced = false;
     for (i, line) in lines.iter().enumerate().skip(close + 1) {
-        if let Some(title) = line.strip_prefix("## ") {
+        if line.trim_start().starts_with("```") {
+            fenced = !fenced;
+        }
+        if let Some(title) = line.strip_prefix("## ").filter(|_| !fenced) {
             if let Some((t, body)) = current.take() {
                 lesson.steps.push(Step {
                     title: t,
@@ -348,6 +353,17 @@ mod tests {
             ]
         );
         assert_eq!(l.steps[1].body, vec![Block::Code("kind: Service".into())]);
+        let fenced = GOOD.replace("kind: Service", "## a YAML comment\nkind: Service");
+        let l = parse("x", &fenced, "", "").expect("valid");
+        assert_eq!(
+            l.steps.len(),
+            2,
+            "a `## ` line inside a fence is not a step"
+        );
+        assert_eq!(
+            l.steps[1].body,
+            vec![Block::Code("## a YAML comment\nkind: Service".into())]
+        );
     }
 
     #[test]
