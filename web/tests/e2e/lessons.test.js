@@ -128,7 +128,14 @@ test("each lesson opens from the Lessons menu; steps, hints and progress work an
   assert.match(await menu.textContent(), new RegExp(`${IDS.length}/${IDS.length}`));
   await menu.click();
   assert.equal(await page.locator(".kp-lesson-item[data-done='1']").count(), IDS.length);
+  await page.locator(".kp-lesson-item").nth(2).focus();
   await page.keyboard.press("Escape");
+  await page.waitForSelector(".kp-lesson-list", { state: "detached" });
+  assert.equal(
+    await page.evaluate(() => document.activeElement?.getAttribute("aria-controls")),
+    "kp-lesson-list",
+    "Escape gives the focus back to the Lessons button",
+  );
   // Folding the panel keeps the title and the goal's status.
   const unfolded = await goalState(page);
   await page.getByRole("button", { name: "Fold" }).click();

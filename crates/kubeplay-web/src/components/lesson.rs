@@ -68,11 +68,16 @@ pub fn lesson_menu(props: &LessonMenuProps) -> Html {
         let open = open.clone();
         Callback::from(move |_| open.set(!*open))
     };
+    let button = use_node_ref();
+    // Escape closes the list and gives the focus back to its button.
     let onkeydown = {
-        let open = open.clone();
+        let (open, button) = (open.clone(), button.clone());
         Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Escape" {
+            if e.key() == "Escape" && *open {
                 open.set(false);
+                if let Some(b) = button.cast::<web_sys::HtmlElement>() {
+                    let _ = b.focus();
+                }
             }
         })
     };
@@ -83,7 +88,7 @@ pub fn lesson_menu(props: &LessonMenuProps) -> Html {
         .count();
     html! {
         <div class="kp-lesson-menu" {onkeydown}>
-            <button class="kp-button" type="button" aria-expanded={if *open { "true" } else { "false" }}
+            <button ref={button} class="kp-button" type="button" aria-expanded={if *open { "true" } else { "false" }}
                 aria-controls="kp-lesson-list" onclick={toggle}>
                 { format!("Lessons ({finished}/{})", props.lessons.len()) }
             </button>
