@@ -3,6 +3,7 @@
 mod cluster;
 mod corpus;
 mod fixtures;
+mod lessons;
 #[cfg(not(target_arch = "wasm32"))]
 mod properties;
 #[cfg(not(target_arch = "wasm32"))]

@@ -4,10 +4,12 @@ use crate::api::{self, Shared};
 use crate::components::diagram::{Diagram, Dot, PathLine, render_svg};
 use crate::components::editor::Editor;
 use crate::components::inspector::Inspector;
+use crate::components::lesson::{LessonMenu, LessonPanel};
 use crate::components::request::RequestForm;
 use crate::components::traffic::Traffic;
 use crate::components::whatif::WhatIf;
 use crate::embed::{self, EmbedDialog};
+use crate::lessons;
 use crate::share::{self, ShareButton};
 use crate::state::{Action, State};
 use crate::storage;
@@ -25,14 +27,22 @@ pub fn app() -> Html {
     // read the autosave (it is the reader's own work, not the author's).
     let opened = use_memo((), |_| share::initial());
     let embedded = opened.embed;
+    // The lessons, and the one `#lesson=ID` (or the last visit) opens.
+    let start = use_memo((), |_| {
+        let all = lessons::all();
+        let (active, text) = lessons::at_start(&all);
+        (Rc::new(all), active, text)
+    });
     let state = use_reducer(|| {
-        let text = opened.yaml.clone().or_else(|| {
+        let text = opened.yaml.clone().or_else(|| start.2.clone()).or_else(|| {
             (opened.error.is_none() && !opened.embed)
                 .then(storage::load)
                 .flatten()
         });
         State::new(&text.unwrap_or_else(|| examples::DEFAULT.to_owned()))
     });
+    let lesson = use_state(|| start.1.clone());
+    let done = use_state(|| Rc::new(lessons::done()));
     let shared = use_mut_ref(|| Shared::new(opened.seed.unwrap_or(0)));
     // Re-render on every animation frame that moved something.
     let frame = use_state(|| 0u64);
@@ -76,15 +86,7 @@ pub fn app() -> Html {
     let on_reset = {
         let state = state.clone();
         Callback::from(move |_| {
-            let sure = web_sys::window()
-                .and_then(|w| {
-                    w.confirm_with_message(
-                        "Replace your manifest with the example? Your edits will be lost.",
-                    )
-                    .ok()
-                })
-                .unwrap_or(false);
-            if sure {
+            if confirm("Replace your manifest with the example? Your edits will be lost.") {
                 state.dispatch(Action::Edit(examples::DEFAULT.to_owned()));
             }
         })
@@ -98,6 +100,37 @@ pub fn app() -> Html {
         })
     };
     embed::use_autoplay(opened.autoplay, shared.clone(), state.good.clone());
+    let on_open_lesson = {
+        let (state, lesson, all) = (state.clone(), lesson.clone(), start.0.clone());
+        Callback::from(move |id: String| {
+            let Some(l) = all.iter().find(|l| l.id == id) else {
+                return;
+            };
+            // Work worth keeping is any text that is not an example or a
+            // lesson's own manifest.
+            let text: &str = &state.text;
+            let known = text == examples::DEFAULT
+                || all.iter().any(|l| text == l.start || text == l.solution);
+            if known
+                || confirm("Replace your manifest with this lesson's? Your edits will be lost.")
+            {
+                state.dispatch(Action::Edit(l.start.clone()));
+                lessons::save_active(Some(&l.id));
+                lesson.set(Some(l.clone()));
+            }
+        })
+    };
+    let on_close_lesson = {
+        let lesson = lesson.clone();
+        Callback::from(move |()| {
+            lessons::save_active(None);
+            lesson.set(None);
+        })
+    };
+    let on_lesson_done = {
+        let done = done.clone();
+        Callback::from(move |id: String| done.set(Rc::new(lessons::mark_done(&id))))
+    };
     let errors = state.diagnostics.iter().filter(|d| d.is_error()).count();
     // Light, dark or the system's choice; the page, the diagram and the editor follow.
     let theme = use_state(|| opened.theme.clone().unwrap_or_else(storage::theme));
@@ -236,6 +269,8 @@ pub fn app() -> Html {
                 <h1 class="kp-title">{ "kubeplay" }</h1>
                 <p class="kp-tagline">{ "Kubernetes Services, routed as a real cluster would, in your browser." }</p>
                 <label class="kp-visually-hidden" for="kp-theme">{ "Theme" }</label>
+                <LessonMenu lessons={start.0.clone()} done={(*done).clone()}
+                    active={lesson.as_ref().map(|l| l.id.clone())} on_open={on_open_lesson.clone()} />
                 <select id="kp-theme" class="kp-theme" onchange={on_theme} aria-label="Theme">
                     <option value="system" selected={*theme == "system"}>{ "System theme" }</option>
                     <option value="light" selected={*theme == "light"}>{ "Light" }</option>
@@ -252,6 +287,17 @@ pub fn app() -> Html {
                 <p class="kp-link-error" role="alert">{ format!("This link could not be opened: {e}. Showing the example instead.") }</p>
             }
             <main class="kp-main">
+                if let Some(l) = (*lesson).clone() {
+                    <LessonPanel key={l.id.clone()} done={done.contains(&l.id)} lesson={l.clone()}
+                        next={start.0.iter().skip_while(|x| x.id != l.id).nth(1).cloned()}
+                        on_open={on_open_lesson.clone()}
+                        analysis={state.good.clone()} stale={state.stale}
+                        on_edit={
+                            let state = state.clone();
+                            Callback::from(move |text: String| state.dispatch(Action::Edit(text)))
+                        }
+                        on_send={on_send.clone()} on_done={on_lesson_done} on_close={on_close_lesson} />
+                }
                 if !diagram_only {
                 <section class="kp-panel kp-editor-panel" aria-labelledby="kp-editor-title">
                     <h2 id="kp-editor-title">{ "Manifest" }</h2>
@@ -272,7 +318,7 @@ pub fn app() -> Html {
                     } />
                     }
                     <Traffic shared={shared.clone()} cluster={state.good.clone()} tick={*frame} />
-                    <RequestForm cluster={state.good.clone()} on_send={on_send} />
+                    <RequestForm cluster={state.good.clone()} on_send={on_send.clone()} />
                 </section>
                 if !diagram_only {
                 <section class="kp-panel kp-inspector-panel" aria-label="Inspector">
@@ -285,6 +331,13 @@ pub fn app() -> Html {
             </main>
         </div>
     }
+}
+
+/// Asks the user to confirm; a browser without dialogs counts as "no".
+pub(crate) fn confirm(question: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.confirm_with_message(question).ok())
+        .unwrap_or(false)
 }
 
 fn prefers_reduced_motion() -> bool {

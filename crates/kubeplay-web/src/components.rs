@@ -4,6 +4,7 @@ pub mod diagnostics;
 pub mod diagram;
 pub mod editor;
 pub mod inspector;
+pub mod lesson;
 pub mod request;
 pub mod traffic;
 pub mod whatif;

@@ -8,6 +8,7 @@ pub mod api;
 pub mod app;
 pub mod components;
 pub mod embed;
+pub mod lessons;
 pub mod share;
 pub mod state;
 pub mod storage;
