@@ -479,3 +479,104 @@ impl<'de> VariantAccess<'de> for VariantDe<'_> {
             .map_err(|e| e.at(Segment::Key(self.key)))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use k8s_openapi::api::apps::v1::Deployment;
+    use k8s_openapi::api::core::v1::{Pod, Service};
+
+    /// Decodes through the reference route (the tree's JSON, read by
+    /// serde_json under serde_path_to_error): the value, or (path, message).
+    fn reference<T: de::DeserializeOwned>(node: &Node) -> Result<T, (String, String)> {
+        serde_path_to_error::deserialize::<_, T>(node.to_json()).map_err(|e| {
+            let mut path = String::new();
+            for seg in e.path().iter() {
+                match seg {
+                    serde_path_to_error::Segment::Seq { index } => {
+                        path.push_str(&format!("[{index}]"));
+                    }
+                    serde_path_to_error::Segment::Map { key }
+                    | serde_path_to_error::Segment::Enum { variant: key } => {
+                        if key.contains(['.', '/']) {
+                            path.push_str(&format!("[{key}]"));
+                        } else {
+                            if !path.is_empty() {
+                                path.push('.');
+                            }
+                            path.push_str(key);
+                        }
+                    }
+                    serde_path_to_error::Segment::Unknown => {}
+                }
+            }
+            (path, e.inner().to_string())
+        })
+    }
+
+    fn ours<T: de::DeserializeOwned>(node: &Node) -> Result<T, (String, String)> {
+        from_node::<T>(node, &[]).map_err(|e| (e.path(), e.message().to_owned()))
+    }
+
+    fn node(text: &str) -> Node {
+        let (docs, diags) = crate::yaml::parse_stream(text);
+        assert_eq!(diags, [], "{text}");
+        docs.into_iter()
+            .next()
+            .map(|d| d.root)
+            .unwrap_or_else(|| panic!("a document in {text}"))
+    }
+
+    /// Every case decodes to the same value, or fails at the same path with
+    /// the same message, as the JSON route did.
+    #[test]
+    fn decoding_the_tree_agrees_with_decoding_its_json() {
+        let services = [
+            "apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec:\n  ports:\n  - port: 80\n    targetPort: http\n",
+            "apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec:\n  ports:\n  - port: eighty\n",
+            "apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec:\n  ports:\n  - port: 80\n    targetPort: 8080\n  - port: 81.5\n",
+            "apiVersion: v1\nkind: Service\nmetadata: {name: a, labels: {app.kubernetes.io/name: 3}}\n",
+            "apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: [1, 2]\n",
+            "apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec:\n  selector: null\n  clusterIP: ~\n  ports: []\n",
+            "apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {type: NodePort, type: ClusterIP, z: 1, a: 2}\n",
+            "apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {ports: [{port: 80, nodePort: -1, protocol: 7}]}\n",
+            "apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {ports: [{port: 80}], externalIPs: [1, true]}\n",
+            "apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {healthCheckNodePort: .inf}\n",
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  creationTimestamp: not-a-time\n",
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  creationTimestamp: \"2024-01-02T03:04:05Z\"\n",
+            "apiVersion: v2\nkind: Service\n",
+            "apiVersion: v1\nkind: Pod\n",
+        ];
+        for text in services {
+            let n = node(text);
+            assert_eq!(ours::<Service>(&n), reference::<Service>(&n), "{text}");
+        }
+        let pods = [
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    ports: [{containerPort: 80, name: http}]\n    env: [{name: A, value: 3}]\n",
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: 3\n",
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - image: nginx\n",
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    resources: {limits: {cpu: 500m, memory: 1Gi}}\n    readinessProbe: {httpGet: {port: http, path: /}}\n",
+        ];
+        for text in pods {
+            let n = node(text);
+            assert_eq!(ours::<Pod>(&n), reference::<Pod>(&n), "{text}");
+        }
+        let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  replicas: 2\n  selector: {matchLabels: {app: d}}\n  strategy: {rollingUpdate: {maxSurge: 25%, maxUnavailable: 0}}\n  template:\n    metadata: {labels: {app: d}}\n    spec: {containers: [{name: c, image: x}]}\n";
+        let n = node(deployment);
+        assert!(ours::<Deployment>(&n).is_ok());
+        assert_eq!(ours::<Deployment>(&n), reference::<Deployment>(&n));
+    }
+
+    #[test]
+    fn overrides_stand_in_for_the_kind_a_list_implies() {
+        let n = node("metadata: {name: a}\nspec: {ports: [{port: 80}]}\n");
+        let s: Service = from_node(&n, &[("apiVersion", "v1"), ("kind", "Service")])
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.metadata.name.as_deref(), Some("a"));
+        // k8s-openapi checks the kind it is given.
+        let e = from_node::<Service>(&n, &[("apiVersion", "v1"), ("kind", "Pod")])
+            .err()
+            .map(|e| e.message().to_owned());
+        assert!(e.as_deref().is_some_and(|m| m.contains("Service")), "{e:?}");
+    }
+}
