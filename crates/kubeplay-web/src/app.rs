@@ -283,6 +283,9 @@ pub fn app() -> Html {
                 }
             </header>
             }
+            if let Some(id) = opened.lesson.as_deref().filter(|id| !start.0.iter().any(|l| l.id == *id)) {
+                <p class="kp-link-error" role="alert">{ format!("This link names a lesson \"{id}\" that does not exist; the Lessons menu lists them all.") }</p>
+            }
             if let Some(e) = &opened.error {
                 <p class="kp-link-error" role="alert">{ format!("This link could not be opened: {e}. Showing the example instead.") }</p>
             }

@@ -76,6 +76,15 @@ test("each lesson opens from #lesson=ID, is not done on start, and its solution 
   }
 });
 
+test("a link to a lesson that does not exist says so and opens the example", async () => {
+  const page = await openPlayground(browser, `${server.url}#lesson=no-such-lesson`);
+  await page.waitForSelector("[data-kind=Service][data-name=payments]");
+  assert.match(await page.getByRole("alert").textContent(), /lesson "no-such-lesson" that does not exist/);
+  assert.equal(await page.locator("section.kp-lesson").count(), 0);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
 test("each lesson opens from the Lessons menu; steps, hints and progress work and survive a reload", async () => {
   const page = await openPlayground(browser, server.url);
   acceptDialogs(page);
