@@ -775,6 +775,19 @@ fn collect<T>(objects: &[Object], f: impl Fn(&Resource) -> Option<T>) -> Vec<T> 
     objects.iter().filter_map(|o| f(&o.resource)).collect()
 }
 
+/// The first address a Service's load balancer reports (`status.loadBalancer.ingress[0]`).
+pub fn first_lb_ingress(
+    svc: &k8s_openapi::api::core::v1::Service,
+) -> Option<&k8s_openapi::api::core::v1::LoadBalancerIngress> {
+    svc.status
+        .as_ref()?
+        .load_balancer
+        .as_ref()?
+        .ingress
+        .as_ref()?
+        .first()
+}
+
 /// Sorts objects by (namespace, name), the order `kubectl get` lists them in.
 /// Keys are computed once and the objects moved once each: Pods are large,
 /// and a comparison sort would copy them around many times.

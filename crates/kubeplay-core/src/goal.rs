@@ -672,12 +672,7 @@ fn resolve_target(cluster: &Cluster, to: &str) -> Result<Target, String> {
     let (ns, name, port) = split_lb(rest)?;
     let svc = find_service(cluster, &ns, &name)
         .ok_or_else(|| format!("there is no Service {ns}/{name}"))?;
-    let ip = svc
-        .status
-        .as_ref()
-        .and_then(|s| s.load_balancer.as_ref())
-        .and_then(|l| l.ingress.as_ref())
-        .and_then(|i| i.first())
+    let ip = crate::cluster::first_lb_ingress(svc)
         .and_then(|i| i.ip.clone())
         .ok_or_else(|| {
             format!("Service {ns}/{name} has no load balancer (it is not of type LoadBalancer)")

@@ -282,12 +282,7 @@ fn services(cluster: &Cluster) -> Vec<Svc> {
                     _ => ports.push(format!("{}/{proto}", p.port)),
                 }
             }
-            let lb_ip = s
-                .status
-                .as_ref()
-                .and_then(|s| s.load_balancer.as_ref())
-                .and_then(|l| l.ingress.as_ref())
-                .and_then(|i| i.first())
+            let lb_ip = kubeplay_core::cluster::first_lb_ingress(s)
                 .and_then(|i| i.ip.clone().or_else(|| i.hostname.clone()))
                 .filter(|_| ty == "LoadBalancer");
             Svc {

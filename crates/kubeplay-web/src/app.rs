@@ -374,13 +374,7 @@ pub(crate) fn request_for(a: &kubeplay_core::Analysis, id: &str) -> Option<(Stri
     })?;
     let spec = svc.spec.as_ref()?;
     let port = spec.ports.as_ref().and_then(|p| p.first());
-    let lb = svc
-        .status
-        .as_ref()
-        .and_then(|s| s.load_balancer.as_ref())
-        .and_then(|l| l.ingress.as_ref())
-        .and_then(|i| i.first())
-        .and_then(|i| i.ip.clone());
+    let lb = kubeplay_core::cluster::first_lb_ingress(svc).and_then(|i| i.ip.clone());
     if let (Some(ip), Some(p)) = (lb, port) {
         return Some(("external".into(), format!("{ip}:{}", p.port)));
     }
