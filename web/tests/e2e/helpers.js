@@ -22,12 +22,23 @@ const MIME = {
 export const DIST = resolve(process.env.KUBEPLAY_DIST ?? "../dist");
 export const ARTIFACTS = resolve(process.env.KUBEPLAY_ARTIFACTS ?? "../target/e2e-artifacts");
 
-/** Serves `root` on 127.0.0.1 at a free port; resolves to { url, close }. */
-export async function serveStatic(root = DIST) {
+/**
+ * Serves `root` on 127.0.0.1 at a free port; resolves to { url, close }.
+ * `mounts` maps URL prefixes (`/__bench/yaml/`) to other folders (the
+ * benchmark serves the npm `yaml` package this way; the site never does).
+ */
+export async function serveStatic(root = DIST, mounts = {}) {
   const server = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
-    let file = normalize(join(root, path));
-    if (!file.startsWith(root)) {
+    let path = decodeURIComponent(new URL(req.url, "http://x").pathname);
+    let base = root;
+    for (const [prefix, dir] of Object.entries(mounts)) {
+      if (path.startsWith(prefix)) {
+        base = resolve(dir);
+        path = path.slice(prefix.length - 1);
+      }
+    }
+    let file = normalize(join(base, path));
+    if (!file.startsWith(base)) {
       res.writeHead(403).end();
       return;
     }
