@@ -56,8 +56,8 @@ export async function serveStatic(root = DIST, mounts = {}) {
   return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((ok) => server.close(ok)) };
 }
 
-/** Starts Debian's Chromium headless, with the flags this sandbox needs. */
-export async function launchBrowser() {
+/** Starts Debian's Chromium headless, with the flags this sandbox needs (plus `extraArgs`). */
+export async function launchBrowser(extraArgs = []) {
   const userDataDir = await mkdtemp(join(tmpdir(), "kubeplay-chromium-"));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
@@ -70,6 +70,7 @@ export async function launchBrowser() {
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
+      ...extraArgs,
     ],
   });
   return context;

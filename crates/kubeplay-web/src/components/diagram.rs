@@ -85,6 +85,7 @@ pub fn render_svg(scene: &Scene, dark: bool) -> String {
         &SvgOptions {
             dark,
             title: Some("The cluster described by the manifest".into()),
+            motions: Vec::new(),
         },
     )
 }
