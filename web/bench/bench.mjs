@@ -28,8 +28,9 @@
 //   counted with requestAnimationFrame, while a flow keeps ~500 packets in
 //   flight on the default example.
 // - heap.*: JSHeapUsedSize after a forced garbage collection, before and after
-//   the soak (traffic running throughout); wasm.memory is the module's linear
-//   memory, which never shrinks.
+//   the soak (traffic running throughout); heap.growth is signed (the budget
+//   is on growth: a leak grows, a shrink is collection noise); wasm.memory is
+//   the module's linear memory, which never shrinks.
 // - peer.*: the same 1,000-object manifest parsed in the same page, median of
 //   alternating runs: `YAML.parseAllDocuments(text).map(d => d.toJS())` versus
 //   `window.kubeplay._parse(text)` (kubeplay's YAML front end and decoding
@@ -283,7 +284,8 @@ async function soak(page) {
   const after = await heap(page);
   emit("heap.before", before.used / 1e6, "MB", null);
   emit("heap.after", after.used / 1e6, "MB", null);
-  emit("heap.growth", (Math.abs(after.used - before.used) / before.used) * 100, "%", 5);
+  // Signed: a leak grows the heap; a smaller heap after the soak is GC noise.
+  emit("heap.growth", ((after.used - before.used) / before.used) * 100, "%", 5);
   emit("heap.soak_seconds", soakSeconds, "s", null);
   if (before.wasm > 0) {
     emit("wasm.memory.before", before.wasm / 1e6, "MB", null);
