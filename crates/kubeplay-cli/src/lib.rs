@@ -145,6 +145,9 @@ fn dispatch(args: &[String], host: &dyn Host) -> Result<Output, String> {
             other => return Err(other.unexpected().to_string()),
         }
     }
+    if opts.animate && command != "render" {
+        return Err("--animate is an option of render only".into());
+    }
     match command.as_str() {
         "check" => check(&opts, host),
         "dns" => dns(&opts, host),
