@@ -330,7 +330,7 @@ pub fn build_with(
     for p in &mut pending {
         crate::defaults::service(&mut p.svc);
     }
-    pending.sort_by_key(Pending::key);
+    pending.sort_by_cached_key(Pending::key);
     let allocations = allocate(&mut pending, service_cidrs, previous, diagnostics);
     for p in &pending {
         for e in crate::validate::service(&p.svc) {
@@ -776,17 +776,15 @@ fn collect<T>(objects: &[Object], f: impl Fn(&Resource) -> Option<T>) -> Vec<T> 
 }
 
 /// Sorts objects by (namespace, name), the order `kubectl get` lists them in.
+/// Keys are computed once and the objects moved once each: Pods are large,
+/// and a comparison sort would copy them around many times.
 fn sort_by_key<T>(items: &mut [T], meta: impl Fn(&T) -> &ObjectMeta) {
-    items.sort_by(|a, b| {
-        let (a, b) = (meta(a), meta(b));
+    items.sort_by_cached_key(|item| {
+        let m = meta(item);
         (
-            a.namespace.as_deref().unwrap_or("default"),
-            a.name.as_deref().unwrap_or(""),
+            m.namespace.clone().unwrap_or_else(|| "default".to_owned()),
+            m.name.clone().unwrap_or_default(),
         )
-            .cmp(&(
-                b.namespace.as_deref().unwrap_or("default"),
-                b.name.as_deref().unwrap_or(""),
-            ))
     });
 }
 

@@ -149,7 +149,7 @@ fn decode_object(
         document,
         prefix: prefix.clone(),
         span: node.span,
-        node: node.clone(),
+        node: std::sync::Arc::new(node.clone()),
     };
     let decoded = match (api_version.as_str(), kind.as_str()) {
         ("v1", "Service") => typed(json, node, &prefix, m).map(Resource::Service),

@@ -95,6 +95,18 @@ pub fn generate(
             .and_then(|n| n.metadata.labels.as_ref())
             .and_then(|l| l.get("topology.kubernetes.io/zone").cloned())
     };
+    // Pods by (namespace, label key, label value), so that matching a
+    // selector does not scan every pod of the cluster for every Service.
+    let mut by_label: BTreeMap<(&str, &str, &str), Vec<usize>> = BTreeMap::new();
+    for (i, p) in pods.iter().enumerate() {
+        let pod_ns = p.metadata.namespace.as_deref().unwrap_or("default");
+        for (k, v) in p.metadata.labels.iter().flatten() {
+            by_label
+                .entry((pod_ns, k.as_str(), v.as_str()))
+                .or_default()
+                .push(i);
+        }
+    }
     let mut out = Vec::new();
     for svc in services {
         let ns = svc
@@ -127,10 +139,22 @@ pub fn generate(
         // Group endpoints by their resolved port list: pods whose named
         // targetPort resolves differently land in different slices.
         let mut groups: BTreeMap<Vec<PortKey>, Vec<Endpoint>> = BTreeMap::new();
-        for pod in pods.iter().filter(|p| {
-            p.metadata.namespace.as_deref().unwrap_or("default") == ns
-                && selector_matches(&selector, p)
-        }) {
+        // Candidates: the pods carrying the selector's rarest label, in
+        // manifest order; the full selector is then checked on each.
+        let candidates = selector
+            .iter()
+            .map(|(k, v)| {
+                by_label
+                    .get(&(ns.as_str(), k.as_str(), v.as_str()))
+                    .map_or(&[][..], Vec::as_slice)
+            })
+            .min_by_key(|c| c.len())
+            .unwrap_or_default();
+        for pod in candidates
+            .iter()
+            .map(|&i| &pods[i])
+            .filter(|p| selector_matches(&selector, p))
+        {
             let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref());
             if matches!(phase, Some("Succeeded" | "Failed")) {
                 continue;

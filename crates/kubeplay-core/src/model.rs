@@ -140,8 +140,9 @@ pub struct Origin {
     pub prefix: String,
     /// The object's text.
     pub span: Span,
-    /// The object's spanned source, to locate fields for later diagnostics.
-    pub node: Node,
+    /// The object's spanned source, to locate fields for later diagnostics;
+    /// shared, because builds copy objects and a source tree is large.
+    pub node: std::sync::Arc<Node>,
 }
 
 impl Origin {

@@ -85,6 +85,10 @@ pub struct PacketView<'a> {
     pub verdict: Verdict,
     /// DNS lookup, request or reply.
     pub phase: Phase,
+    /// Whether the packet carries a masqueraded (SNAT) address on this leg:
+    /// between the node whose kube-proxy masqueraded it and the pod, both
+    /// ways (the reply is un-SNATed when it gets back to that node).
+    pub snat: bool,
 }
 
 /// Something that happened during a step. `at_us` is the simulation time it
@@ -210,6 +214,9 @@ struct Packet {
     dns_legs: usize,
     /// Whether a reply travels back.
     reply: bool,
+    /// The path index of the node that masqueraded the request (SNAT), if
+    /// kube-proxy did: legs past it carry the node's address as source.
+    snat_from: Option<usize>,
     /// When the outcome happens (the request leg ends), microseconds.
     outcome_us: u64,
     /// When the packet disappears (after the reply, if any), microseconds.
@@ -236,7 +243,7 @@ impl Packet {
     /// The leg (index, phase, from, to) and progress at `now_us`, or `None`
     /// when the packet has no leg at that time. Legs past the request legs
     /// are the reply, back along `path[dns_legs..]`.
-    fn at(&self, now_us: u64) -> Option<(Phase, u32, u32, u16)> {
+    fn at(&self, now_us: u64) -> Option<(Phase, u32, u32, u16, bool)> {
         if now_us < self.start_us || now_us >= self.end_us {
             return None;
         }
@@ -250,7 +257,13 @@ impl Packet {
                 } else {
                     Phase::Request
                 };
-                return Some((phase, self.path[leg], self.path[leg + 1], permille(t, d)));
+                return Some((
+                    phase,
+                    self.path[leg],
+                    self.path[leg + 1],
+                    permille(t, d),
+                    self.snat_from.is_some_and(|k| leg >= k),
+                ));
             }
             t -= d;
         }
@@ -260,12 +273,15 @@ impl Packet {
         if leg >= m {
             return None;
         }
-        // Reply leg `leg` goes from back[m - leg] to back[m - leg - 1].
+        // Reply leg `leg` goes from back[m - leg] to back[m - leg - 1],
+        // that is from path index dns_legs + m - leg.
+        let nearer = self.dns_legs + m - leg - 1;
         Some((
             Phase::Reply,
             back[m - leg],
             back[m - leg - 1],
             permille(t % LEG_US, LEG_US),
+            self.snat_from.is_some_and(|k| nearer >= k),
         ))
     }
 
@@ -541,7 +557,7 @@ impl Simulation {
     pub fn packets_in_flight(&self) -> impl Iterator<Item = PacketView<'_>> {
         let now = self.now_us;
         self.packets.iter().filter_map(move |p| {
-            let (phase, from, to, progress) = p.at(now)?;
+            let (phase, from, to, progress, snat) = p.at(now)?;
             Some(PacketView {
                 id: p.id,
                 leg_from: self.name(from),
@@ -549,6 +565,7 @@ impl Simulation {
                 progress_permille: progress,
                 verdict: p.verdict,
                 phase,
+                snat,
             })
         })
     }
@@ -694,6 +711,15 @@ impl Simulation {
         } else {
             0
         };
+        // SNAT happens on the node whose kube-proxy DNATs and masquerades.
+        let snat_from = trace
+            .masquerade()
+            .then(|| {
+                let node = Waypoint::Node(trace.node.clone()?).id();
+                ids.iter().skip(dns_legs).position(|i| *i == node)
+            })
+            .flatten()
+            .map(|i| i + dns_legs);
         let path: Vec<u32> = ids.into_iter().map(|s| self.intern(s)).collect();
         let id = self.next_packet;
         self.next_packet += 1;
@@ -706,6 +732,7 @@ impl Simulation {
             path,
             dns_legs,
             reply,
+            snat_from,
             outcome_us: at_us,
             end_us: at_us,
             outcome_done: false,
@@ -1195,6 +1222,57 @@ spec:
                 .any(|e| matches!(e, Event::Delivered { packet, .. } if *packet == delivered))
         );
         assert_eq!(sim.totals().dropped, 1);
+    }
+
+    /// An external request to a NodePort is masqueraded by the node it
+    /// reaches: it carries the node's address from there to the pod, and so
+    /// does the reply until it is back at that node.
+    #[test]
+    fn snat_shows_between_the_masquerading_node_and_the_pod_both_ways() {
+        let c = analyze(&web(1, "")).cluster;
+        let mut sim = Simulation::new(1);
+        let ext = Source::parse("external").unwrap_or_else(|e| panic!("{e}"));
+        let to = Target::parse("node/node-1:30080").unwrap_or_else(|e| panic!("{e}"));
+        sim.send(&c, &ext, &to, "TCP");
+        let mut legs: Vec<(String, String, Phase, bool)> = Vec::new();
+        for _ in 0..200 {
+            sim.step(&c, FRAME_US);
+            for p in sim.packets_in_flight() {
+                let leg = (p.leg_from.to_owned(), p.leg_to.to_owned(), p.phase, p.snat);
+                if legs.last() != Some(&leg) {
+                    legs.push(leg);
+                }
+            }
+        }
+        let shown: Vec<String> = legs
+            .iter()
+            .map(|(a, b, phase, snat)| {
+                let kind = |id: &str| id.split('/').next().unwrap_or_default().to_owned();
+                format!("{phase:?} {}>{} snat={snat}", kind(a), kind(b))
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "Request ExternalClient>Node snat=false",
+                "Request Node>Service snat=true",
+                "Request Service>Node snat=true",
+                "Request Node>Pod snat=true",
+                "Reply Pod>Node snat=true",
+                "Reply Node>Service snat=true",
+                "Reply Service>Node snat=true",
+                "Reply Node>ExternalClient snat=false",
+            ],
+            "{legs:?}"
+        );
+        // A pod-to-Service request on the same node is not masqueraded.
+        let mut sim = Simulation::new(1);
+        let to = Target::parse("web:80").unwrap_or_else(|e| panic!("{e}"));
+        sim.send(&c, &client_pod(&c), &to, "TCP");
+        for _ in 0..200 {
+            sim.step(&c, FRAME_US);
+            assert!(sim.packets_in_flight().all(|p| !p.snat));
+        }
     }
 
     #[test]

@@ -495,7 +495,7 @@ fn schedule_and_address(
     // Addresses are handed out in name order, so collisions resolve the
     // same way whatever order the manifest lists its objects in.
     let mut order: Vec<usize> = (0..pods.len()).collect();
-    order.sort_by_key(|&i| key(&pods[i]));
+    order.sort_by_cached_key(|&i| key(&pods[i]));
     let mut need: Vec<usize> = Vec::new();
     for i in order {
         let p = &mut pods[i];
@@ -513,6 +513,7 @@ fn schedule_and_address(
             _ => need.push(i),
         }
     }
+    let mut full: Vec<Cidr> = Vec::new();
     for i in need {
         let p = &mut pods[i];
         let node = p.spec.as_ref().and_then(|s| s.node_name.clone());
@@ -537,13 +538,21 @@ fn schedule_and_address(
         // Host offsets 2.. leave .1 for the node's bridge, as CNIs do.
         let size = cidr.size().min(1 << 16);
         let span = size.saturating_sub(3).max(1);
+        // A full range is remembered so that each further pod does not probe
+        // every address again (quadratic on large manifests).
+        if full.contains(&cidr) {
+            continue;
+        }
         let start = u128::from(fnv1a(&key(p))) % span;
         let ip = (0..span)
             .filter_map(|j| cidr.nth(2 + (start + j) % span))
             .find(|ip| !used.contains(ip));
-        if let Some(ip) = ip {
-            used.insert(ip);
-            set_running(p, ip, nodes);
+        match ip {
+            Some(ip) => {
+                used.insert(ip);
+                set_running(p, ip, nodes);
+            }
+            None => full.push(cidr),
         }
     }
     for (p, not_ready) in pods.iter_mut().zip(not_ready) {

@@ -20,7 +20,7 @@ fn main() {
     let options = kubeplay_scene::SvgOptions {
         dark,
         title: Some("kubeplay".to_owned()),
-        motions: Vec::new(),
+        ..Default::default()
     };
     print!("{}", kubeplay_scene::to_svg(&scene, &options));
 }

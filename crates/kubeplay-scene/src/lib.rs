@@ -15,7 +15,7 @@
 
 mod svg;
 
-pub use svg::{Motion, SvgOptions, to_svg};
+pub use svg::{Motion, SvgOptions, SvgPart, SvgParts, to_svg, to_svg_parts};
 
 use kubeplay_core::Cluster;
 use std::collections::{BTreeMap, BTreeSet};
@@ -208,6 +208,7 @@ pub fn export_svg(cluster: &Cluster, animate: bool) -> String {
             dark: false,
             title: Some(EXPORT_TITLE.to_owned()),
             motions,
+            ..SvgOptions::default()
         },
     )
 }

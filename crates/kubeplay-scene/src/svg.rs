@@ -20,6 +20,10 @@ pub struct SvgOptions {
     /// Requests drawn moving along their paths with CSS animations (empty:
     /// a still picture). See [`crate::motions`].
     pub motions: Vec<Motion>,
+    /// Mark each object a user can select as a focusable button
+    /// (`tabindex="-1"`, `role="button"`), for an interactive viewer that moves
+    /// focus among them with the keyboard.
+    pub focusable: bool,
 }
 
 /// A request an animated SVG draws: a dot moving along its path, forever.
@@ -191,13 +195,16 @@ fn text(out: &mut String, x: f32, y: f32, class: &str, body: &str) {
     );
 }
 
-fn open_group(out: &mut String, e: &Element) {
+fn open_group(out: &mut String, e: &Element, focusable: bool) {
     let _ = write!(
         out,
         r#"<g data-id="{}" data-kind="{}""#,
         escape(&e.id),
         e.kind
     );
+    if focusable && e.kind != "Cluster" {
+        out.push_str(r#" tabindex="-1" role="button""#);
+    }
     if let Some(ns) = &e.namespace {
         let _ = write!(out, r#" data-namespace="{}""#, escape(ns));
     }
@@ -455,26 +462,87 @@ fn edge_path(
 /// contract), plus `data-id` (the scene id) and a `<title>` tooltip with the
 /// full text that the box may show shortened.
 pub fn to_svg(scene: &Scene, options: &SvgOptions) -> String {
-    let mut out = String::with_capacity(256 + scene.elements.len() * 420 + scene.edges.len() * 90);
+    let parts = to_svg_parts(scene, options);
+    let mut out = parts.head;
+    out.reserve(parts.parts.iter().map(|p| p.markup.len()).sum::<usize>() + 8);
+    for p in &parts.parts {
+        out.push_str(&p.markup);
+    }
+    animation(&mut out, &options.motions, options.dark);
+    out.push_str("</svg>\n");
+    out
+}
+
+/// An SVG document cut at its top-level drawings, so that a viewer can
+/// replace only the drawings an edit changed (the browser's static layer
+/// does; re-parsing a whole large diagram on every keystroke is slow).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SvgParts {
+    /// The opening `<svg>` tag with its title, style and definitions.
+    pub head: String,
+    /// The drawings back to front; each is exactly one SVG element.
+    pub parts: Vec<SvgPart>,
+}
+
+/// One top-level drawing of an [`SvgParts`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct SvgPart {
+    /// Unique within the document and stable across edits: the scene id for
+    /// elements, the endpoints for edges.
+    pub key: String,
+    /// The element's markup.
+    pub markup: String,
+}
+
+/// Collects parts, making each key unique by counting repeats.
+#[derive(Default)]
+struct Parts {
+    list: Vec<SvgPart>,
+    seen: BTreeMap<String, usize>,
+}
+
+impl Parts {
+    fn push(&mut self, key: String, markup: String) {
+        let n = self.seen.entry(key.clone()).or_insert(0);
+        *n += 1;
+        let key = if *n == 1 { key } else { format!("{key}#{n}") };
+        self.list.push(SvgPart { key, markup });
+    }
+
+    /// Adds the markup `draw` writes, under `key`.
+    fn draw(&mut self, key: String, draw: impl FnOnce(&mut String)) {
+        let mut out = String::new();
+        draw(&mut out);
+        self.push(key, out);
+    }
+}
+
+/// [`to_svg`] cut into parts; `to_svg` is their concatenation plus `</svg>`
+/// (and, before it, the animation of `options.motions`, which has no part).
+pub fn to_svg_parts(scene: &Scene, options: &SvgOptions) -> SvgParts {
+    let mut head = String::with_capacity(4096);
     let _ = write!(
-        out,
+        head,
         r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img">"#,
         w = n(scene.width),
         h = n(scene.height)
     );
     if let Some(t) = &options.title {
-        let _ = write!(out, "<title>{}</title>", escape(t));
+        let _ = write!(head, "<title>{}</title>", escape(t));
     }
     let _ = write!(
-        out,
+        head,
         "<style>{}</style><defs><marker id=\"arrow\" viewBox=\"0 0 8 8\" refX=\"7\" refY=\"4\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\"><path d=\"M0 0L8 4L0 8z\" class=\"arrow\"/></marker></defs>",
         style(options.dark)
     );
-    let _ = write!(
-        out,
-        r#"<rect width="{}" height="{}" class="bg"/>"#,
-        n(scene.width),
-        n(scene.height)
+    let mut parts = Parts::default();
+    parts.push(
+        "bg".to_owned(),
+        format!(
+            r#"<rect width="{}" height="{}" class="bg"/>"#,
+            n(scene.width),
+            n(scene.height)
+        ),
     );
     let by_id: BTreeMap<&str, &Element> =
         scene.elements.iter().map(|e| (e.id.as_str(), e)).collect();
@@ -493,40 +561,47 @@ pub fn to_svg(scene: &Scene, options: &SvgOptions) -> String {
             .filter(move |e| kinds.contains(&e.kind))
     };
     for e in of(&["Cluster"]) {
-        open_group(&mut out, e);
-        rect(&mut out, e, 18.0, "cluster");
-        text(&mut out, e.x + 16.0, e.y + 22.0, "clabel", "CLUSTER");
-        if let Some(l) = e.lines.first() {
-            text(&mut out, e.x + 16.0, e.y + 40.0, "s muted", l);
-        }
-        out.push_str("</g>");
+        parts.draw(e.id.clone(), |out| {
+            open_group(out, e, options.focusable);
+            rect(out, e, 18.0, "cluster");
+            text(out, e.x + 16.0, e.y + 22.0, "clabel", "CLUSTER");
+            if let Some(l) = e.lines.first() {
+                text(out, e.x + 16.0, e.y + 40.0, "s muted", l);
+            }
+            out.push_str("</g>");
+        });
     }
     if let Some(first) = scene.elements.iter().find(|e| e.kind == "ExternalClient") {
-        text(
-            &mut out,
-            first.x,
-            first.y - 12.0,
-            "s muted",
-            "outside the cluster (simulated)",
-        );
+        parts.draw("caption:outside".to_owned(), |out| {
+            text(
+                out,
+                first.x,
+                first.y - 12.0,
+                "s muted",
+                "outside the cluster (simulated)",
+            );
+        });
     }
     for e in of(&["Node"]) {
-        open_group(&mut out, e);
-        rect(&mut out, e, 10.0, "node");
-        body(&mut out, e, 12.0, 24.0, 16.0, "s muted");
-        out.push_str("</g>");
+        parts.draw(e.id.clone(), |out| {
+            open_group(out, e, options.focusable);
+            rect(out, e, 10.0, "node");
+            body(out, e, 12.0, 24.0, 16.0, "s muted");
+            out.push_str("</g>");
+        });
     }
     for c in &scene.captions {
-        text(
-            &mut out,
-            c.x,
-            c.y,
-            "s muted",
-            &fit(&c.text, crate::POD_W, 11.0),
-        );
+        parts.draw(format!("caption:{}", c.text), |out| {
+            text(out, c.x, c.y, "s muted", &fit(&c.text, crate::POD_W, 11.0));
+        });
     }
     for o in &scene.openings {
-        opening(&mut out, o, &by_id);
+        parts.draw(
+            format!("opening:{}/{}/{}", o.node, o.service, o.label),
+            |out| {
+                opening(out, o, &by_id);
+            },
+        );
     }
     for edge in &scene.edges {
         let (Some(from), Some(to)) = (by_id.get(edge.from.as_str()), by_id.get(edge.to.as_str()))
@@ -541,18 +616,23 @@ pub fn to_svg(scene: &Scene, options: &SvgOptions) -> String {
             EdgeKind::ExternalName => ("e en", true),
             EdgeKind::Dns => ("e dns", false),
         };
-        let _ = write!(
-            out,
-            r#"<path d="{}" class="{class}"{} data-edge="{:?}" data-from="{}" data-to="{}"/>"#,
-            edge_path(edge.kind, from, to, &tabs),
-            if arrow {
-                r#" marker-end="url(#arrow)""#
-            } else {
-                ""
+        parts.draw(
+            format!("edge:{:?}:{}>{}", edge.kind, edge.from, edge.to),
+            |out| {
+                let _ = write!(
+                    out,
+                    r#"<path d="{}" class="{class}"{} data-edge="{:?}" data-from="{}" data-to="{}"/>"#,
+                    edge_path(edge.kind, from, to, &tabs),
+                    if arrow {
+                        r#" marker-end="url(#arrow)""#
+                    } else {
+                        ""
+                    },
+                    edge.kind,
+                    escape(&edge.from),
+                    escape(&edge.to)
+                );
             },
-            edge.kind,
-            escape(&edge.from),
-            escape(&edge.to)
         );
     }
     for e in &scene.elements {
@@ -560,17 +640,20 @@ pub fn to_svg(scene: &Scene, options: &SvgOptions) -> String {
             "Cluster" | "Node" => continue,
             _ => {}
         }
-        open_group(&mut out, e);
-        match e.kind {
-            "Service" => service(&mut out, e),
-            "Pod" | "PodGroup" => pod(&mut out, e),
-            _ => outside(&mut out, e),
-        }
-        out.push_str("</g>");
+        parts.draw(e.id.clone(), |out| {
+            open_group(out, e, options.focusable);
+            match e.kind {
+                "Service" => service(out, e),
+                "Pod" | "PodGroup" => pod(out, e),
+                _ => outside(out, e),
+            }
+            out.push_str("</g>");
+        });
     }
-    animation(&mut out, &options.motions, options.dark);
-    out.push_str("</svg>\n");
-    out
+    SvgParts {
+        head,
+        parts: parts.list,
+    }
 }
 
 /// The moving requests, on top of everything: each is a faint line along its

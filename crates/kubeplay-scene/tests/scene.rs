@@ -3,7 +3,7 @@
 
 use expect_test::expect;
 use kubeplay_core::examples::{DEFAULT, synthetic};
-use kubeplay_scene::{EdgeKind, Element, Scene, SvgOptions, layout, to_svg};
+use kubeplay_scene::{EdgeKind, Element, Scene, SvgOptions, layout, to_svg, to_svg_parts};
 use std::collections::{BTreeMap, BTreeSet};
 
 fn scene_of(text: &str) -> Scene {
@@ -309,6 +309,32 @@ fn check_xml(doc: &str) {
     );
 }
 
+/// How many elements a fragment has at its top level (tags must balance).
+fn top_level_elements(fragment: &str) -> usize {
+    let mut depth = 0usize;
+    let mut count = 0;
+    let mut rest = fragment;
+    while let Some(lt) = rest.find('<') {
+        let gt = rest[lt..].find('>').expect("a tag ends") + lt;
+        let tag = &rest[lt + 1..gt];
+        if tag.starts_with('/') {
+            depth = depth
+                .checked_sub(1)
+                .expect("a closing tag closes something");
+        } else {
+            if depth == 0 {
+                count += 1;
+            }
+            if !tag.ends_with('/') {
+                depth += 1;
+            }
+        }
+        rest = &rest[gt + 1..];
+    }
+    assert_eq!(depth, 0, "tags balance in {fragment}");
+    count
+}
+
 #[test]
 fn the_svg_is_well_formed_and_carries_the_dom_contract() {
     // Names that need escaping reach the SVG safely.
@@ -355,6 +381,55 @@ fn the_svg_is_well_formed_and_carries_the_dom_contract() {
         },
     );
     assert_ne!(light, dark);
+}
+
+#[test]
+fn the_svg_cut_into_parts_is_the_svg_and_each_part_is_one_element() {
+    for text in [DEFAULT.to_owned(), synthetic(60)] {
+        let scene = scene_of(&text);
+        let options = SvgOptions::default();
+        let parts = to_svg_parts(&scene, &options);
+        let joined: String = parts.parts.iter().map(|p| p.markup.as_str()).collect();
+        assert_eq!(
+            format!("{}{joined}</svg>\n", parts.head),
+            to_svg(&scene, &options)
+        );
+        let keys: BTreeSet<&str> = parts.parts.iter().map(|p| p.key.as_str()).collect();
+        assert_eq!(keys.len(), parts.parts.len(), "keys are unique");
+        for p in &parts.parts {
+            assert_eq!(top_level_elements(&p.markup), 1, "{}: {}", p.key, p.markup);
+        }
+    }
+}
+
+/// The browser replaces only the parts an edit changed: changing one
+/// Service's port must change that Service's drawings and nothing else.
+#[test]
+fn editing_one_service_changes_only_its_own_parts() {
+    let options = SvgOptions::default();
+    let before = to_svg_parts(&scene_of(DEFAULT), &options);
+    let (from, to) = (
+        "    port: 80\n    targetPort: http\n    nodePort: 30080",
+        "    port: 8080\n    targetPort: http\n    nodePort: 30080",
+    );
+    assert!(DEFAULT.contains(from));
+    let after = to_svg_parts(&scene_of(&DEFAULT.replacen(from, to, 1)), &options);
+    let old: BTreeMap<&str, &str> = before
+        .parts
+        .iter()
+        .map(|p| (p.key.as_str(), p.markup.as_str()))
+        .collect();
+    let changed: Vec<&str> = after
+        .parts
+        .iter()
+        .filter(|p| old.get(p.key.as_str()) != Some(&p.markup.as_str()))
+        .map(|p| p.key.as_str())
+        .collect();
+    assert!(!changed.is_empty(), "the edit shows");
+    for key in &changed {
+        assert!(key.contains("Service/default/web-np"), "{key} changed");
+    }
+    assert_eq!(before.parts.len(), after.parts.len());
 }
 
 #[test]

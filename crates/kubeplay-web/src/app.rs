@@ -112,7 +112,7 @@ pub fn app() -> Html {
     // The static layer: laid out and rendered only when the cluster changes.
     let drawn = use_memo((ByPtr(state.good.clone()), dark), |(good, dark)| {
         let scene = kubeplay_scene::layout(&good.0.cluster);
-        let svg: Rc<str> = Rc::from(render_svg(&scene, *dark));
+        let svg = Rc::new(render_svg(&scene, *dark));
         (Rc::new(scene), svg)
     });
     let (scene, svg) = (drawn.0.clone(), drawn.1.clone());
@@ -294,6 +294,7 @@ fn dots(shared: &Shared, scene: &kubeplay_scene::Scene) -> Rc<Vec<Dot>> {
                     id: p.id,
                     verdict: p.verdict.as_str(),
                     at: (a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t),
+                    snat: p.snat,
                 })
             })
             .collect(),

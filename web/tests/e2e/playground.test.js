@@ -82,6 +82,11 @@ test("a request from an external client to a NodePort reaches a pod", async () =
   // The request's path is highlighted on the diagram.
   await page.waitForSelector("polyline[data-packet][data-verdict=DNAT]");
   await screenshot(page, "nodeport-trace");
+  // kube-proxy masquerades external NodePort traffic: once past the node the
+  // packet is drawn as SNATed, and the trace says so.
+  assert.equal(trace.masquerade, true);
+  await page.waitForSelector("circle.kp-packet.kp-snat[data-snat=true]");
+  await screenshot(page, "nodeport-snat");
   assert.deepEqual(page.problems, []);
   await page.close();
 });
@@ -228,6 +233,34 @@ test("what-ifs edit the YAML: scale a Deployment from one of its pods, cordon a 
   });
   assert.equal(podsOnNode3, 0);
   await screenshot(page, "what-if");
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test("keyboard-only use reaches the diagram's objects: select a pod with the arrow keys and scale its Deployment", async () => {
+  const page = await openPlayground(browser, server.url);
+  await page.focus(".kp-viewport");
+  await page.keyboard.press("Home");
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.kind), "Node");
+  // Walk forward until an api pod has the focus (drawing order: nodes, Services, pods...).
+  for (let i = 0; i < 60; i++) {
+    const focused = await page.evaluate(() => document.activeElement.dataset.kind + "/" + document.activeElement.dataset.name);
+    if (/^Pod\/api-/.test(focused)) break;
+    await page.keyboard.press("ArrowDown");
+  }
+  assert.match(await page.evaluate(() => document.activeElement.dataset.name ?? ""), /^api-/);
+  await screenshot(page, "keyboard-diagram-focus");
+  await page.keyboard.press("Enter");
+  const scale = page.getByRole("button", { name: "Scale api to 3" });
+  await scale.waitFor();
+  // Tab on to the what-if buttons.
+  for (let i = 0; i < 40; i++) {
+    if ((await page.evaluate(() => document.activeElement.textContent)) === "Scale api to 3") break;
+    await page.keyboard.press("Tab");
+  }
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), "Scale api to 3");
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => document.querySelectorAll("[data-kind=Pod][data-name^=api-]").length === 3);
   assert.deepEqual(page.problems, []);
   await page.close();
 });

@@ -3,7 +3,7 @@
 //! for requests (drawn every frame), as excalidraw splits its static and
 //! animated layers. Clicking an element selects it.
 
-use kubeplay_scene::{Scene, SvgOptions};
+use kubeplay_scene::{Scene, SvgOptions, SvgParts};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -17,6 +17,8 @@ pub struct Dot {
     pub verdict: &'static str,
     /// Where it is now, in scene units.
     pub at: (f32, f32),
+    /// Whether it carries a masqueraded (SNAT) source address on this leg.
+    pub snat: bool,
 }
 
 /// A highlighted path, for reduced motion or a selected trace.
@@ -35,8 +37,8 @@ pub struct PathLine {
 pub struct DiagramProps {
     /// The laid-out scene.
     pub scene: Rc<Scene>,
-    /// The scene as SVG text (computed with the scene, not per frame).
-    pub svg: Rc<str>,
+    /// The scene as SVG parts (computed with the scene, not per frame).
+    pub svg: Rc<SvgParts>,
     /// Requests in flight.
     pub dots: Rc<Vec<Dot>>,
     /// Highlighted request paths.
@@ -62,7 +64,7 @@ impl PartialEq for DiagramProps {
 /// Properties of [`StaticLayer`].
 #[derive(Properties)]
 struct StaticLayerProps {
-    svg: Rc<str>,
+    svg: Rc<SvgParts>,
 }
 
 impl PartialEq for StaticLayerProps {
@@ -71,21 +73,174 @@ impl PartialEq for StaticLayerProps {
     }
 }
 
-/// The scene's SVG, inserted as markup; re-rendered only when it changes,
-/// never per animation frame.
-#[function_component(StaticLayer)]
-fn static_layer(props: &StaticLayerProps) -> Html {
-    html! { <div class="kp-static">{ Html::from_html_unchecked(AttrValue::from(props.svg.to_string())) }</div> }
+/// What the static layer has put in the DOM: the parts drawn and, for each,
+/// its element, so the next scene replaces only the parts that changed.
+struct Drawn {
+    parts: Rc<SvgParts>,
+    svg: web_sys::Element,
+    /// The last element before the parts (the definitions).
+    before: Option<web_sys::Element>,
+    nodes: Vec<web_sys::Element>,
 }
 
-/// Renders an SVG scene: `dark` follows the system setting.
-pub fn render_svg(scene: &Scene, dark: bool) -> String {
-    kubeplay_scene::to_svg(
+/// The scene's SVG. The first drawing (and a new theme or size) inserts the
+/// whole document; later scenes replace only the parts whose markup changed
+/// and move the others into order, so an edit to one Service of a 1,000-pod
+/// cluster re-parses one group instead of the whole diagram. Never per frame.
+#[function_component(StaticLayer)]
+fn static_layer(props: &StaticLayerProps) -> Html {
+    let host = use_node_ref();
+    let drawn = use_mut_ref(|| None::<Drawn>);
+    {
+        let host = host.clone();
+        use_effect_with(props.svg.clone(), move |svg| {
+            if let Some(host) = host.cast::<web_sys::Element>() {
+                let mut drawn = drawn.borrow_mut();
+                let previous = drawn.take();
+                *drawn = patch(&host, previous, svg);
+            }
+        });
+    }
+    html! { <div class="kp-static" ref={host}></div> }
+}
+
+/// Brings the DOM under `host` from `previous` to `parts`.
+fn patch(host: &web_sys::Element, previous: Option<Drawn>, parts: &Rc<SvgParts>) -> Option<Drawn> {
+    let Some(old) = previous.filter(|d| d.parts.head == parts.head) else {
+        return draw_whole(host, parts);
+    };
+    let index: std::collections::BTreeMap<&str, usize> = old
+        .parts
+        .parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.key.as_str(), i))
+        .collect();
+    // Which old element each new part keeps, if its markup is unchanged.
+    let kept: Vec<Option<usize>> = parts
+        .parts
+        .iter()
+        .map(|p| {
+            index
+                .get(p.key.as_str())
+                .copied()
+                .filter(|&j| old.parts.parts[j].markup == p.markup)
+        })
+        .collect();
+    let fresh: Vec<&str> = parts
+        .parts
+        .iter()
+        .zip(&kept)
+        .filter(|(_, k)| k.is_none())
+        .map(|(p, _)| p.markup.as_str())
+        .collect();
+    if fresh.len() * 2 > parts.parts.len() {
+        // Most of it changed: one parse of the whole is cheaper.
+        return draw_whole(host, parts);
+    }
+    // Parse every changed part at once, in a detached SVG element.
+    let document = host.owner_document()?;
+    let scratch = document
+        .create_element_ns(Some("http://www.w3.org/2000/svg"), "svg")
+        .ok()?;
+    scratch.set_inner_html(&fresh.concat());
+    let parsed = scratch.children();
+    if parsed.length() as usize != fresh.len() {
+        return draw_whole(host, parts);
+    }
+    let mut next_fresh = 0;
+    let mut nodes = Vec::with_capacity(parts.parts.len());
+    let mut reused = vec![false; old.nodes.len()];
+    for k in &kept {
+        let node = match k {
+            Some(j) => {
+                reused[*j] = true;
+                old.nodes[*j].clone()
+            }
+            None => {
+                let node = parsed.item(next_fresh)?;
+                next_fresh += 1;
+                node
+            }
+        };
+        nodes.push(node);
+    }
+    // Drop what is not kept first, so that it does not stand between kept
+    // parts and make the pass below move every part after it.
+    for (node, kept) in old.nodes.iter().zip(&reused) {
+        if !kept {
+            node.remove();
+        }
+    }
+    // Put each part right after the one before it; parts already in place
+    // are not touched.
+    for (i, node) in nodes.iter().enumerate() {
+        let before = if i == 0 {
+            old.before.clone()
+        } else {
+            Some(nodes[i - 1].clone())
+        };
+        let reference: Option<web_sys::Node> = match before {
+            Some(b) => b.next_sibling(),
+            None => old.svg.first_child(),
+        };
+        let node_ref: &web_sys::Node = node;
+        if reference.as_ref() != Some(node_ref) {
+            old.svg.insert_before(node, reference.as_ref()).ok()?;
+        }
+    }
+    Some(Drawn {
+        parts: parts.clone(),
+        svg: old.svg,
+        before: old.before,
+        nodes,
+    })
+}
+
+/// Inserts the whole document and remembers its parts' elements.
+fn draw_whole(host: &web_sys::Element, parts: &Rc<SvgParts>) -> Option<Drawn> {
+    let mut markup = String::with_capacity(
+        parts.head.len() + parts.parts.iter().map(|p| p.markup.len()).sum::<usize>() + 8,
+    );
+    markup.push_str(&parts.head);
+    for p in &parts.parts {
+        markup.push_str(&p.markup);
+    }
+    markup.push_str("</svg>");
+    host.set_inner_html(&markup);
+    let svg = host.first_element_child()?;
+    let children = svg.children();
+    let count = children.length();
+    let skip = count.checked_sub(parts.parts.len() as u32)?;
+    let before = skip.checked_sub(1).and_then(|i| children.item(i));
+    let nodes = (skip..count).filter_map(|i| children.item(i)).collect();
+    Some(Drawn {
+        parts: parts.clone(),
+        svg,
+        before,
+        nodes,
+    })
+}
+
+/// The `Kind/namespace/name` id of a drawn object, from its DOM attributes.
+fn element_id(el: &web_sys::Element) -> String {
+    let kind = el.get_attribute("data-kind").unwrap_or_default();
+    let name = el.get_attribute("data-name").unwrap_or_default();
+    match el.get_attribute("data-namespace") {
+        Some(ns) => format!("{kind}/{ns}/{name}"),
+        None => format!("{kind}/{name}"),
+    }
+}
+
+/// Renders an SVG scene, cut into parts: `dark` follows the system setting.
+pub fn render_svg(scene: &Scene, dark: bool) -> SvgParts {
+    kubeplay_scene::to_svg_parts(
         scene,
         &SvgOptions {
             dark,
             title: Some("The cluster described by the manifest".into()),
-            motions: Vec::new(),
+            focusable: true,
+            ..SvgOptions::default()
         },
     )
 }
@@ -189,14 +344,56 @@ pub fn diagram(props: &DiagramProps) -> Html {
             }
             let el = target.and_then(|t| t.closest("[data-kind]").ok().flatten());
             if let Some(el) = el {
-                let kind = el.get_attribute("data-kind").unwrap_or_default();
-                let ns = el.get_attribute("data-namespace");
-                let name = el.get_attribute("data-name").unwrap_or_default();
-                let id = match ns {
-                    Some(ns) => format!("{kind}/{ns}/{name}"),
-                    None => format!("{kind}/{name}"),
-                };
-                cb.emit(id);
+                cb.emit(element_id(&el));
+            }
+        })
+    };
+    // The keyboard: the viewport is one tab stop; arrow keys move focus
+    // through the objects (in drawing order: nodes, then Services, pods and
+    // the things outside), Enter or Space selects the focused one.
+    let onkeydown = {
+        let cb = props.on_select.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let Some(frame) = e
+                .current_target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            else {
+                return;
+            };
+            let focused = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.active_element());
+            let key = e.key();
+            if matches!(key.as_str(), "Enter" | " ") {
+                if let Some(el) = focused.filter(|f| f.has_attribute("data-kind")) {
+                    e.prevent_default();
+                    cb.emit(element_id(&el));
+                }
+                return;
+            }
+            let Ok(list) = frame.query_selector_all(".kp-static [data-kind][tabindex]") else {
+                return;
+            };
+            let last = list.length().saturating_sub(1);
+            let current = (0..list.length()).find(|&i| {
+                let node = list.item(i);
+                node.is_some()
+                    && node.as_ref().map(JsCast::unchecked_ref::<web_sys::Node>)
+                        == focused.as_ref().map(|f| f.unchecked_ref::<web_sys::Node>())
+            });
+            let next = match (key.as_str(), current) {
+                ("Home", _) | ("ArrowDown" | "ArrowRight", None) => 0,
+                ("End", _) | ("ArrowUp" | "ArrowLeft", None) => last,
+                ("ArrowDown" | "ArrowRight", Some(i)) => (i + 1).min(last),
+                ("ArrowUp" | "ArrowLeft", Some(i)) => i.saturating_sub(1),
+                _ => return,
+            };
+            e.prevent_default();
+            if let Some(el) = list
+                .item(next)
+                .and_then(|n| n.dyn_into::<web_sys::SvgElement>().ok())
+            {
+                let _ = el.focus();
             }
         })
     };
@@ -213,7 +410,9 @@ pub fn diagram(props: &DiagramProps) -> Html {
             <button type="button" class="kp-button" aria-label="Zoom out" onclick={zoom(0.8)}>{ "−" }</button>
             <button type="button" class="kp-button" aria-label="Fit the diagram" onclick={zoom(0.0)}>{ "Fit" }</button>
         </div>
-        <div class="kp-viewport" {onpointerdown} {onpointermove} onpointerup={onpointerup.clone()} onpointerleave={onpointerup} {onwheel}>
+        <div class="kp-viewport" tabindex="0" role="group"
+            aria-label="Cluster diagram: arrow keys move between objects, Enter selects"
+            {onkeydown} {onpointerdown} {onpointermove} onpointerup={onpointerup.clone()} onpointerleave={onpointerup} {onwheel}>
         <div class="kp-diagram" style={transform} {onclick}>
             <StaticLayer svg={props.svg.clone()} />
             <svg class="kp-overlay" viewBox={view_box} preserveAspectRatio="xMidYMin meet" aria-hidden="true">
@@ -231,13 +430,19 @@ pub fn diagram(props: &DiagramProps) -> Html {
                     </g>
                 }) }
                 { for props.dots.iter().map(|d| html! {
-                    <circle class={classes!("kp-packet", format!("kp-verdict-{}", d.verdict.to_lowercase()))}
+                    <circle class={classes!("kp-packet", format!("kp-verdict-{}", d.verdict.to_lowercase()), d.snat.then_some("kp-snat"))}
                         data-packet={d.id.to_string()} data-verdict={d.verdict}
+                        data-snat={d.snat.then_some("true")}
                         cx={format!("{:.1}", d.at.0)} cy={format!("{:.1}", d.at.1)} r="6" />
                 }) }
             </svg>
         </div>
         </div>
+        <p class="kp-legend">
+            <span><svg viewBox="0 0 16 16" aria-hidden="true"><circle class="kp-packet" cx="8" cy="8" r="5" /></svg>{ "request" }</span>
+            <span><svg viewBox="0 0 16 16" aria-hidden="true"><circle class="kp-packet kp-snat" cx="8" cy="8" r="5" /></svg>{ "after SNAT (source is the node's IP)" }</span>
+            <span><svg viewBox="0 0 16 16" aria-hidden="true"><circle class="kp-packet kp-verdict-drop" cx="8" cy="8" r="5" /></svg>{ "dropped or rejected" }</span>
+        </p>
         </div>
     }
 }
