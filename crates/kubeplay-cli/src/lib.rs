@@ -51,8 +51,9 @@ commands:
          a request's path through DNS, the load balancer and kube-proxy; SOURCE is
          pod/NAME, pod/NS/NAME, node/NAME, external or external:IP; TARGET is a URL,
          host:port (Service name, ClusterIP, node IP + NodePort, LB IP) or node/NAME:PORT
-  render -f FILE -o OUT.svg   the playground's diagram as a standalone SVG (works in
-         an <img>); -o - prints it
+  render -f FILE -o OUT.svg [--animate]
+         the playground's diagram as a standalone SVG (works in an <img>); -o - prints
+         it; --animate adds requests moving along their paths (CSS, no script)
   get    KIND[,KIND...] -f FILE [-n NS | -A] [-o wide|yaml|json]
                                   kubectl's tables; KIND is services (svc), pods (po),
                                   nodes (no), endpointslices or ingresses (ing)
@@ -74,6 +75,8 @@ struct Options {
     all_namespaces: bool,
     /// `--type` (dns).
     qtype: Option<String>,
+    /// `--animate` (render).
+    animate: bool,
     /// trace's flags, by name (`from`, `to`, `node`, `src`, `dst`, `dport`, `protocol`, `seed`).
     trace: std::collections::BTreeMap<&'static str, String>,
 }
@@ -111,6 +114,7 @@ fn dispatch(args: &[String], host: &dyn Host) -> Result<Output, String> {
         namespace: None,
         qtype: None,
         all_namespaces: false,
+        animate: false,
         trace: std::collections::BTreeMap::new(),
     };
     while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
@@ -136,9 +140,13 @@ fn dispatch(args: &[String], host: &dyn Host) -> Result<Output, String> {
                 opts.trace.insert(key, v);
             }
             Short('A') | Long("all-namespaces") => opts.all_namespaces = true,
+            Long("animate") => opts.animate = true,
             Value(v) => opts.args.push(v.string().map_err(|e| e.to_string())?),
             other => return Err(other.unexpected().to_string()),
         }
+    }
+    if opts.animate && command != "render" {
+        return Err("--animate is an option of render only".into());
     }
     match command.as_str() {
         "check" => check(&opts, host),
@@ -488,8 +496,10 @@ fn trace(opts: &Options, host: &dyn Host) -> Result<Output, String> {
     })
 }
 
-/// `kubeplay render -f F -o OUT.svg`: the diagram the playground draws, as a
-/// standalone SVG file (`-o -` prints it). Here `-o` names the file.
+/// `kubeplay render -f F -o OUT.svg [--animate]`: the diagram the playground
+/// draws, as a standalone SVG file (`-o -` prints it). Here `-o` names the
+/// file. `--animate` adds the showcase requests moving along their paths
+/// (`kubeplay_scene::motions`), as CSS animations that run inside an `<img>`.
 fn render(opts: &Options, host: &dyn Host) -> Result<Output, String> {
     if opts.files.is_empty() {
         return Err("render needs at least one -f FILE".into());
@@ -504,15 +514,7 @@ fn render(opts: &Options, host: &dyn Host) -> Result<Output, String> {
         Ok(c) => c,
         Err(o) => return Ok(o),
     };
-    let scene = kubeplay_scene::layout(&cluster);
-    let svg = kubeplay_scene::to_svg(
-        &scene,
-        &kubeplay_scene::SvgOptions {
-            dark: false,
-            title: Some("Kubernetes cluster drawn by kubeplay".into()),
-            ..Default::default()
-        },
-    );
+    let svg = kubeplay_scene::export_svg(&cluster, opts.animate);
     if out == "-" {
         return Ok(Output {
             stdout: svg,

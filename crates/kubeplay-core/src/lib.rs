@@ -25,6 +25,7 @@ pub mod net;
 pub mod printers;
 pub mod proxy;
 pub mod rng;
+pub mod showcase;
 pub mod sim;
 pub mod trace;
 pub mod validate;

@@ -15,7 +15,7 @@
 
 mod svg;
 
-pub use svg::{SvgOptions, SvgPart, SvgParts, to_svg, to_svg_parts};
+pub use svg::{Motion, SvgOptions, SvgPart, SvgParts, to_svg, to_svg_parts};
 
 use kubeplay_core::Cluster;
 use std::collections::{BTreeMap, BTreeSet};
@@ -187,6 +187,62 @@ impl Scene {
             .find(|e| e.members.iter().any(|m| m == name))
             .map(Element::centre)
     }
+}
+
+/// The title of exported SVGs (`kubeplay render` and the app's downloads).
+pub const EXPORT_TITLE: &str = "Kubernetes cluster drawn by kubeplay";
+
+/// The SVG `kubeplay render` writes and the app downloads: the light
+/// palette, [`EXPORT_TITLE`], and with `animate` the [`motions`] of the
+/// cluster's showcase requests.
+pub fn export_svg(cluster: &Cluster, animate: bool) -> String {
+    let scene = layout(cluster);
+    let motions = if animate {
+        motions(cluster, &scene)
+    } else {
+        Vec::new()
+    };
+    to_svg(
+        &scene,
+        &SvgOptions {
+            dark: false,
+            title: Some(EXPORT_TITLE.to_owned()),
+            motions,
+            ..SvgOptions::default()
+        },
+    )
+}
+
+/// The requests an animated export draws: the cluster's showcase requests
+/// ([`kubeplay_core::showcase::showcase_requests`]), each traced with a fixed
+/// seed (its position, so the output is deterministic) and mapped onto the
+/// scene's anchors. Waypoints without a box are skipped, as is a request
+/// left with fewer than two points.
+pub fn motions(cluster: &Cluster, scene: &Scene) -> Vec<Motion> {
+    use kubeplay_core::trace::{Source, Target, trace};
+    let mut out = Vec::new();
+    for (i, (from, to)) in kubeplay_core::showcase::showcase_requests(cluster)
+        .into_iter()
+        .enumerate()
+    {
+        let (Ok(source), Ok(target)) = (Source::parse(&from), Target::parse(&to)) else {
+            continue;
+        };
+        let t = trace(cluster, &source, &target, "TCP", i as u64 + 1);
+        let mut points: Vec<(f32, f32)> = Vec::new();
+        for p in t.path.iter().filter_map(|w| scene.anchor(&w.id())) {
+            if points.last() != Some(&p) {
+                points.push(p);
+            }
+        }
+        if points.len() >= 2 {
+            out.push(Motion {
+                verdict: t.verdict.as_str().to_owned(),
+                points,
+            });
+        }
+    }
+    out
 }
 
 // Geometry, in SVG user units. Fixed sizes (never measured from text) keep

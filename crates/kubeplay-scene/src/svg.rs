@@ -11,17 +11,35 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 /// How the SVG is drawn.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SvgOptions {
     /// Use the dark palette.
     pub dark: bool,
     /// A document title (`<title>` of the SVG, read by screen readers).
     pub title: Option<String>,
+    /// Requests drawn moving along their paths with CSS animations (empty:
+    /// a still picture). See [`crate::motions`].
+    pub motions: Vec<Motion>,
     /// Mark each object a user can select as a focusable button
     /// (`tabindex="-1"`, `role="button"`), for an interactive viewer that moves
     /// focus among them with the keyboard.
     pub focusable: bool,
 }
+
+/// A request an animated SVG draws: a dot moving along its path, forever.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Motion {
+    /// The trace's verdict (`DNAT`, `DROP`, `REJECT`, `NONE`, ...): requests
+    /// that end in a drop, a reject or NXDOMAIN are drawn in red.
+    pub verdict: String,
+    /// The anchors it passes, in order, in scene units (at least two).
+    pub points: Vec<(f32, f32)>,
+}
+
+/// Seconds a moving request takes for each leg of its path.
+const LEG_S: f32 = 0.8;
+/// Seconds every request waits at the end of its path before it starts again.
+const REST_S: f32 = 1.2;
 
 /// Average glyph width as a fraction of the font size (system-ui's
 /// lowercase and digits, with a margin so shortened text never overflows).
@@ -48,6 +66,7 @@ const PALETTE: &[(&str, &str, &str)] = &[
     ("ext", "#f4f5f7", "#1a2130"),
     ("extline", "#aab2c0", "#465066"),
     ("edge", "#8fa8d8", "#5873a8"),
+    ("bad", "#d92d20", "#ff6b5e"),
 ];
 
 fn colour(name: &str, dark: bool) -> &'static str {
@@ -449,6 +468,7 @@ pub fn to_svg(scene: &Scene, options: &SvgOptions) -> String {
     for p in &parts.parts {
         out.push_str(&p.markup);
     }
+    animation(&mut out, &options.motions, options.dark);
     out.push_str("</svg>\n");
     out
 }
@@ -497,7 +517,8 @@ impl Parts {
     }
 }
 
-/// [`to_svg`] cut into parts; `to_svg` is their concatenation plus `</svg>`.
+/// [`to_svg`] cut into parts; `to_svg` is their concatenation plus `</svg>`
+/// (and, before it, the animation of `options.motions`, which has no part).
 pub fn to_svg_parts(scene: &Scene, options: &SvgOptions) -> SvgParts {
     let mut head = String::with_capacity(4096);
     let _ = write!(
@@ -633,6 +654,86 @@ pub fn to_svg_parts(scene: &Scene, options: &SvgOptions) -> SvgParts {
         head,
         parts: parts.list,
     }
+}
+
+/// The moving requests, on top of everything: each is a faint line along its
+/// path and a dot whose CSS animation (`transform: translate`, relative to
+/// where the dot is drawn, so a renderer without CSS animation shows it at
+/// the start) visits every point, one leg per [`LEG_S`] seconds. All share
+/// one cycle, the longest path plus [`REST_S`], and start spread over it
+/// (negative delays), so the first frame already shows requests on their
+/// way. Under `prefers-reduced-motion: reduce` the dots are hidden and the
+/// paths highlighted instead, as the app does. Output depends only on the
+/// motions: the same cluster gives the same bytes.
+fn animation(out: &mut String, motions: &[Motion], dark: bool) {
+    let motions: Vec<&Motion> = motions.iter().filter(|m| m.points.len() >= 2).collect();
+    if motions.is_empty() {
+        return;
+    }
+    let legs = |m: &Motion| (m.points.len() - 1) as f32;
+    let cycle = motions.iter().map(|m| legs(m)).fold(0.0, f32::max) * LEG_S + REST_S;
+    let _ = write!(
+        out,
+        "<style>.pkp{{fill:none;stroke:{accent};stroke-width:3;stroke-linecap:round;stroke-linejoin:round;opacity:.18}}\
+.pkp.bad{{stroke:{bad}}}\
+.pk{{fill:{accent};stroke:{bg};stroke-width:2}}\
+.pk.bad{{fill:{bad}}}\
+@media (prefers-reduced-motion:reduce){{.pk{{animation:none!important;visibility:hidden}}.pkp{{opacity:.6}}}}",
+        accent = colour("accent", dark),
+        bad = colour("bad", dark),
+        bg = colour("bg", dark),
+    );
+    let pct = |t: f32| format!("{:.2}%", t / cycle * 100.0);
+    for (i, m) in motions.iter().enumerate() {
+        let (x0, y0) = m.points[0];
+        let delay = cycle * i as f32 / motions.len() as f32;
+        let _ = write!(
+            out,
+            ".pk{i}{{animation:kp{i} {}s linear {}s infinite}}@keyframes kp{i}{{",
+            n(cycle),
+            n(-delay)
+        );
+        for (k, (x, y)) in m.points.iter().enumerate() {
+            let opacity = if k == 0 { "opacity:1;" } else { "" };
+            let _ = write!(
+                out,
+                "{}{{{opacity}transform:translate({}px,{}px)}}",
+                pct(k as f32 * LEG_S),
+                n(x - x0),
+                n(y - y0)
+            );
+        }
+        let (xl, yl) = m.points[m.points.len() - 1];
+        let end = legs(m) * LEG_S;
+        let _ = write!(
+            out,
+            "{}{{opacity:1}}{}{{opacity:0}}100%{{opacity:0;transform:translate({}px,{}px)}}}}",
+            pct(end),
+            pct(end + 0.01),
+            n(xl - x0),
+            n(yl - y0)
+        );
+    }
+    out.push_str("</style><g class=\"requests\" aria-hidden=\"true\">");
+    for (i, m) in motions.iter().enumerate() {
+        let bad = matches!(m.verdict.as_str(), "DROP" | "REJECT" | "NXDOMAIN");
+        let class = if bad { " bad" } else { "" };
+        let points: Vec<String> = m
+            .points
+            .iter()
+            .map(|(x, y)| format!("{},{}", n(*x), n(*y)))
+            .collect();
+        let _ = write!(
+            out,
+            r#"<polyline points="{}" class="pkp{class}" data-verdict="{}"/><circle cx="{}" cy="{}" r="6" class="pk pk{i}{class}" data-verdict="{}"/>"#,
+            points.join(" "),
+            escape(&m.verdict),
+            n(m.points[0].0),
+            n(m.points[0].1),
+            escape(&m.verdict)
+        );
+    }
+    out.push_str("</g>");
 }
 
 #[cfg(test)]

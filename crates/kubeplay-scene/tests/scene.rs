@@ -297,39 +297,16 @@ fn a_thousand_pods_and_two_hundred_services_lay_out() {
     check_xml(&svg);
 }
 
-/// A tiny XML checker: tags balance, attributes are quoted, and text holds
-/// no raw `<` or unescaped `&`.
+/// Parses the document with a real XML parser (roxmltree): well-formed,
+/// escaped, one `<svg>` root in the SVG namespace.
 fn check_xml(doc: &str) {
-    let mut stack: Vec<&str> = Vec::new();
-    let mut rest = doc.trim_end();
-    assert!(rest.starts_with("<svg "), "starts with <svg");
-    while !rest.is_empty() {
-        let Some(lt) = rest.find('<') else {
-            check_text(rest);
-            break;
-        };
-        check_text(&rest[..lt]);
-        let gt = rest[lt..].find('>').expect("a tag ends") + lt;
-        let tag = &rest[lt + 1..gt];
-        assert!(!tag.contains('<'), "no < inside a tag: {tag}");
-        if let Some(name) = tag.strip_prefix('/') {
-            assert_eq!(stack.pop(), Some(name), "closing {name}");
-        } else {
-            let name = tag.split([' ', '/']).next().unwrap_or("");
-            assert!(!name.is_empty(), "tag name in {tag}");
-            assert_eq!(tag.matches('"').count() % 2, 0, "quotes balance in {tag}");
-            check_text(&tag.replace(['"'], ""));
-            if !tag.ends_with('/') {
-                stack.push(name);
-            }
-        }
-        rest = &rest[gt + 1..];
-        if stack.is_empty() {
-            assert!(rest.trim().is_empty(), "nothing after the root");
-            break;
-        }
-    }
-    assert!(stack.is_empty(), "unclosed: {stack:?}");
+    let parsed = roxmltree::Document::parse(doc).unwrap_or_else(|e| panic!("not XML: {e}"));
+    let root = parsed.root_element();
+    assert_eq!(root.tag_name().name(), "svg");
+    assert_eq!(
+        root.tag_name().namespace(),
+        Some("http://www.w3.org/2000/svg")
+    );
 }
 
 /// How many elements a fragment has at its top level (tags must balance).
@@ -356,6 +333,54 @@ fn top_level_elements(fragment: &str) -> usize {
     }
     assert_eq!(depth, 0, "tags balance in {fragment}");
     count
+}
+
+#[test]
+fn the_svg_is_well_formed_and_carries_the_dom_contract() {
+    // Names that need escaping reach the SVG safely.
+    let text = format!(
+        "{DEFAULT}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: odd\n  namespace: a-b\nspec:\n  type: ExternalName\n  externalName: \"x<y>&z.example.com\"\n"
+    );
+    for dark in [false, true] {
+        let svg = to_svg(
+            &scene_of(&text),
+            &SvgOptions {
+                dark,
+                title: Some("A & B <shop>".to_owned()),
+                ..SvgOptions::default()
+            },
+        );
+        check_xml(&svg);
+        assert!(svg.starts_with(r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 "#));
+        assert!(svg.contains("A &amp; B &lt;shop&gt;"));
+        assert!(svg.contains("<style>"));
+        assert!(!svg.contains("<script"));
+        assert!(!svg.contains("href"), "no external references");
+        assert!(svg.contains(
+            r#"data-kind="Service" data-namespace="default" data-name="web" data-type="LoadBalancer""#
+        ));
+        assert!(svg.contains(r#"data-kind="Node" data-name="node-1""#));
+        assert!(svg.contains(r#"data-kind="Pod" data-namespace="default" data-name="web-"#));
+        assert!(svg.contains(r#"data-kind="ExternalClient" data-name="203.0.113.10""#));
+        assert!(
+            svg.contains(
+                r#"data-kind="CloudLoadBalancer" data-namespace="default" data-name="web""#
+            )
+        );
+        assert!(svg.contains(r#"data-kind="ExternalHost" data-name="payments.example.com""#));
+        assert!(svg.contains(r#"data-type="ExternalName""#));
+        assert!(svg.contains(r#"data-type="NodePort""#));
+        assert!(svg.contains(r#"data-type="ClusterIP""#));
+    }
+    let light = to_svg(&scene_of(DEFAULT), &SvgOptions::default());
+    let dark = to_svg(
+        &scene_of(DEFAULT),
+        &SvgOptions {
+            dark: true,
+            ..SvgOptions::default()
+        },
+    );
+    assert_ne!(light, dark);
 }
 
 #[test]
@@ -407,67 +432,6 @@ fn editing_one_service_changes_only_its_own_parts() {
     assert_eq!(before.parts.len(), after.parts.len());
 }
 
-fn check_text(text: &str) {
-    for (i, _) in text.match_indices('&') {
-        let entity = &text[i..];
-        assert!(
-            ["&amp;", "&lt;", "&gt;", "&quot;", "&apos;"]
-                .iter()
-                .any(|e| entity.starts_with(e)),
-            "unescaped & in {text:?}"
-        );
-    }
-}
-
-#[test]
-fn the_svg_is_well_formed_and_carries_the_dom_contract() {
-    // Names that need escaping reach the SVG safely.
-    let text = format!(
-        "{DEFAULT}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: odd\n  namespace: a-b\nspec:\n  type: ExternalName\n  externalName: \"x<y>&z.example.com\"\n"
-    );
-    for dark in [false, true] {
-        let svg = to_svg(
-            &scene_of(&text),
-            &SvgOptions {
-                dark,
-                title: Some("A & B <shop>".to_owned()),
-                ..SvgOptions::default()
-            },
-        );
-        check_xml(&svg);
-        assert!(svg.starts_with(r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 "#));
-        assert!(svg.contains("A &amp; B &lt;shop&gt;"));
-        assert!(svg.contains("<style>"));
-        assert!(!svg.contains("<script"));
-        assert!(!svg.contains("href"), "no external references");
-        assert!(svg.contains(
-            r#"data-kind="Service" data-namespace="default" data-name="web" data-type="LoadBalancer""#
-        ));
-        assert!(svg.contains(r#"data-kind="Node" data-name="node-1""#));
-        assert!(svg.contains(r#"data-kind="Pod" data-namespace="default" data-name="web-"#));
-        assert!(svg.contains(r#"data-kind="ExternalClient" data-name="203.0.113.10""#));
-        assert!(
-            svg.contains(
-                r#"data-kind="CloudLoadBalancer" data-namespace="default" data-name="web""#
-            )
-        );
-        assert!(svg.contains(r#"data-kind="ExternalHost" data-name="payments.example.com""#));
-        assert!(svg.contains(r#"data-type="ExternalName""#));
-        assert!(svg.contains(r#"data-type="NodePort""#));
-        assert!(svg.contains(r#"data-type="ClusterIP""#));
-    }
-    let light = to_svg(&scene_of(DEFAULT), &SvgOptions::default());
-    let dark = to_svg(
-        &scene_of(DEFAULT),
-        &SvgOptions {
-            dark: true,
-            title: None,
-            ..SvgOptions::default()
-        },
-    );
-    assert_ne!(light, dark);
-}
-
 #[test]
 fn snapshot_of_the_default_example() {
     let scene = scene_of(DEFAULT);
@@ -503,4 +467,45 @@ fn snapshot_of_the_default_example() {
         Pod/default/web-p8dpvwkmqm-9lhvd Pod 636 272 152 36
     "#]]
     .assert_eq(&out);
+}
+
+#[test]
+fn the_animated_export_moves_one_dot_per_showcase_request_along_its_path() {
+    let cluster = kubeplay_core::analyze(DEFAULT).cluster;
+    let scene = layout(&cluster);
+    let motions = kubeplay_scene::motions(&cluster, &scene);
+    let requests = kubeplay_core::showcase::showcase_requests(&cluster);
+    assert_eq!(motions.len(), requests.len(), "{requests:?}");
+    // external -> cloud LB -> node -> pod first: the LoadBalancer request
+    // starts at the drawn external client and ends on a pod of web.
+    let client = scene.anchor("ExternalClient/203.0.113.10");
+    assert_eq!(motions[0].points.first().copied(), client);
+    assert!(motions[0].points.len() >= 3, "{:?}", motions[0]);
+    assert!(motions.iter().all(|m| m.points.len() >= 2));
+
+    let animated = kubeplay_scene::export_svg(&cluster, true);
+    check_xml(&animated);
+    assert_eq!(
+        animated,
+        kubeplay_scene::export_svg(&cluster, true),
+        "deterministic"
+    );
+    assert_eq!(animated.matches("@keyframes kp").count(), motions.len());
+    assert_eq!(
+        animated.matches(r#"<circle cx="#).count(),
+        motions.len() + 1,
+        "dots and the LB badge"
+    );
+    assert!(animated.contains("@media (prefers-reduced-motion:reduce)"));
+    assert!(!animated.contains("<script"));
+    // Each dot sits at its path's start, where its keyframes translate from.
+    let (x, y) = motions[0].points[0];
+    assert!(animated.contains(&format!(
+        r#"<circle cx="{x}" cy="{y}" r="6" class="pk pk0""#
+    )));
+
+    let still = kubeplay_scene::export_svg(&cluster, false);
+    check_xml(&still);
+    assert!(!still.contains("@keyframes"));
+    assert!(animated.starts_with(still.trim_end().trim_end_matches("</svg>")));
 }

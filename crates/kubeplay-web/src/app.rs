@@ -3,6 +3,7 @@
 use crate::api::{self, Shared};
 use crate::components::diagram::{Diagram, Dot, PathLine, render_svg};
 use crate::components::editor::Editor;
+use crate::components::export::Export;
 use crate::components::inspector::Inspector;
 use crate::components::lesson::{LessonMenu, LessonPanel};
 use crate::components::request::RequestForm;
@@ -322,6 +323,7 @@ pub fn app() -> Html {
                     }
                     <Traffic shared={shared.clone()} cluster={state.good.clone()} tick={*frame} />
                     <RequestForm cluster={state.good.clone()} on_send={on_send.clone()} />
+                    <Export cluster={state.good.clone()} />
                 </section>
                 if !diagram_only {
                 <section class="kp-panel kp-inspector-panel" aria-label="Inspector">
@@ -359,48 +361,15 @@ fn prefers_dark() -> bool {
         .is_some_and(|m| m.matches())
 }
 
-/// The request that shows a clicked element best: to a Service from outside
-/// when it is reachable from outside (its load balancer, else a NodePort),
-/// else from the first running pod; to a pod, from outside its Services.
+/// The request that shows a clicked element best: for a Service, the
+/// core's [`kubeplay_core::showcase::request_for_service`].
 pub(crate) fn request_for(a: &kubeplay_core::Analysis, id: &str) -> Option<(String, String)> {
     let mut parts = id.splitn(3, '/');
     let (kind, ns, name) = (parts.next()?, parts.next()?, parts.next()?);
     if kind != "Service" {
         return None;
     }
-    let c = &a.cluster;
-    let svc = c.services.iter().find(|s| {
-        s.metadata.namespace.as_deref() == Some(ns) && s.metadata.name.as_deref() == Some(name)
-    })?;
-    let spec = svc.spec.as_ref()?;
-    let port = spec.ports.as_ref().and_then(|p| p.first());
-    let lb = kubeplay_core::cluster::first_lb_ingress(svc).and_then(|i| i.ip.clone());
-    if let (Some(ip), Some(p)) = (lb, port) {
-        return Some(("external".into(), format!("{ip}:{}", p.port)));
-    }
-    if let Some(np) = port.and_then(|p| p.node_port) {
-        let node_ip = c
-            .nodes
-            .first()
-            .and_then(|n| n.status.as_ref())
-            .and_then(|s| s.addresses.as_ref())
-            .and_then(|a| a.iter().find(|a| a.type_ == "InternalIP"))
-            .map(|a| a.address.clone())?;
-        return Some(("external".into(), format!("{node_ip}:{np}")));
-    }
-    let pod = c.pods.iter().find(|p| {
-        kubeplay_core::workloads::pod_ip(p).is_some() && p.metadata.namespace.as_deref() == Some(ns)
-    })?;
-    let from = format!("pod/{ns}/{}", pod.metadata.name.as_deref().unwrap_or(""));
-    let port = port.map_or(
-        if spec.type_.as_deref() == Some("ExternalName") {
-            443
-        } else {
-            80
-        },
-        |p| p.port,
-    );
-    Some((from, format!("{name}.{ns}:{port}")))
+    kubeplay_core::showcase::request_for_service(&a.cluster, ns, name)
 }
 
 /// Where each packet in flight is drawn: between the anchors of its leg.

@@ -3,6 +3,7 @@
 pub mod diagnostics;
 pub mod diagram;
 pub mod editor;
+pub mod export;
 pub mod inspector;
 pub mod lesson;
 pub mod request;

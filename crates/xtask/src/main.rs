@@ -3,12 +3,15 @@
 //! - `cargo xtask serve`: build the playground and serve it on http://127.0.0.1:8080.
 //! - `cargo xtask test`: every check and test the project has, ending with `N passed, N failed`.
 //! - `cargo xtask dist`: the optimised static site in `dist/`, with its sizes.
+//! - `cargo xtask bench [--smoke] [--quick] [--soak-seconds N]`: the benchmarks
+//!   (`bench.rs`), a table and `target/bench/results.json`.
 //!
 //! Each command first installs what it needs (the wasm32 target, trunk, wasm-bindgen-cli,
 //! the npm packages under `web/`, and for tests Debian's chromium), builds the editor
 //! bundle `web/editor/dist/editor.js` with esbuild, and skips what is already present
 //! at the right version or up to date.
 
+mod bench;
 mod tools;
 
 use anyhow::{Context, Result, bail};
@@ -23,12 +26,11 @@ fn main() {
         Some("serve") => serve(),
         Some("test") => test(),
         Some("dist") => dist().map(|_| ()),
-        Some("bench") => {
-            eprintln!("xtask: `bench` is not written yet (it comes with the benchmarks issue)");
-            std::process::exit(2);
-        }
+        Some("bench") => bench::bench(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <serve | test | dist>");
+            eprintln!(
+                "usage: cargo xtask <serve | test | dist | bench [--smoke] [--quick] [--soak-seconds N]>"
+            );
             std::process::exit(2);
         }
     };
@@ -39,7 +41,7 @@ fn main() {
 }
 
 /// The workspace root (the parent of `crates/`).
-fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .ancestors()
         .nth(2)
@@ -97,7 +99,7 @@ fn dist() -> Result<PathBuf> {
     Ok(dist)
 }
 
-fn build_site(env: &tools::Env) -> Result<()> {
+pub(crate) fn build_site(env: &tools::Env) -> Result<()> {
     run(&mut build_command(env, &root())).context("building the release site with trunk")?;
     check_site(&root().join("dist"))
 }
@@ -329,6 +331,25 @@ fn test() -> Result<()> {
         &mut tally,
     )?;
 
+    // The benchmarks' smoke run (tiny sizes, seconds) on the site just built,
+    // so `cargo xtask bench` cannot rot; its numbers are not looked at.
+    let t = Instant::now();
+    println!("\n=== bench (smoke run)");
+    let smoke = bench::run(&env, &root, &bench::Options::smoke());
+    println!(
+        "=== bench (smoke run): {} in {:.1}s",
+        if smoke.is_ok() { "ok" } else { "FAILED" },
+        t.elapsed().as_secs_f64()
+    );
+    match smoke {
+        Ok(()) => tally.passed += 1,
+        Err(e) => {
+            tally.failed += 1;
+            println!("{} passed, {} failed", tally.passed, tally.failed);
+            return Err(e.context("step `bench (smoke run)` failed"));
+        }
+    }
+
     println!(
         "\nall steps ok in {:.0}s; screenshots in target/e2e-artifacts/",
         started.elapsed().as_secs_f64()
@@ -398,7 +419,7 @@ fn check_core_boundary(env: &tools::Env, root: &Path, krate: &str) -> Result<()>
 }
 
 /// Runs a command, echoing its output, and fails when it fails.
-fn run(cmd: &mut Command) -> Result<()> {
+pub(crate) fn run(cmd: &mut Command) -> Result<()> {
     let mut ignored = Tally::default();
     run_counting(cmd, &mut ignored)
 }

@@ -17,6 +17,8 @@ pub enum Need {
     Build,
     /// Build the site and run every test, which also needs a browser.
     Test,
+    /// Build the site and benchmark it in a browser.
+    Bench,
 }
 
 /// The environment for child processes: PATH with cargo's bin directory and
@@ -60,8 +62,10 @@ pub fn ensure(need: Need) -> Result<Env> {
     editor_bundle(&env, &root)?;
     wasm_bindgen(&env, &root)?;
     trunk(&env)?;
-    if need == Need::Test {
+    if need != Need::Build {
         chromium(&env)?;
+    }
+    if need == Need::Test {
         cargo_fuzz(&env)?;
     }
     println!("=== tools: ready");

@@ -25,19 +25,28 @@ export const ARTIFACTS = resolve(process.env.KUBEPLAY_ARTIFACTS ?? "../target/e2
 /**
  * Serves `root` on 127.0.0.1 at a free port; resolves to { url, origin, close }.
  * `prefix` mounts the site under a sub-path (`/some/sub/path/`; anything
- * outside it is a 404), and `headers` are added to every response (a
- * Content-Security-Policy, for instance).
+ * outside it is a 404), `headers` are added to every response (a
+ * Content-Security-Policy, for instance), and `mounts` maps URL prefixes
+ * (`/__bench/yaml/`) to other folders (the benchmark serves the npm `yaml`
+ * package this way; the site never does).
  */
-export async function serveStatic(root = DIST, { prefix = "/", headers = {} } = {}) {
+export async function serveStatic(root = DIST, { prefix = "/", headers = {}, mounts = {} } = {}) {
   const server = createServer(async (req, res) => {
     const full = decodeURIComponent(new URL(req.url, "http://x").pathname);
     if (!full.startsWith(prefix)) {
       res.writeHead(404).end("not found");
       return;
     }
-    const path = "/" + full.slice(prefix.length);
-    let file = normalize(join(root, path));
-    if (!file.startsWith(root)) {
+    let path = "/" + full.slice(prefix.length);
+    let base = root;
+    for (const [mount, dir] of Object.entries(mounts)) {
+      if (path.startsWith(mount)) {
+        base = resolve(dir);
+        path = path.slice(mount.length - 1);
+      }
+    }
+    let file = normalize(join(base, path));
+    if (!file.startsWith(base)) {
       res.writeHead(403).end();
       return;
     }
@@ -56,8 +65,8 @@ export async function serveStatic(root = DIST, { prefix = "/", headers = {} } = 
   return { url: `${origin}${prefix}`, origin, close: () => new Promise((ok) => server.close(ok)) };
 }
 
-/** Starts Debian's Chromium headless, with the flags this sandbox needs. */
-export async function launchBrowser() {
+/** Starts Debian's Chromium headless, with the flags this sandbox needs (plus `extraArgs`). */
+export async function launchBrowser(extraArgs = []) {
   const userDataDir = await mkdtemp(join(tmpdir(), "kubeplay-chromium-"));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
@@ -70,6 +79,7 @@ export async function launchBrowser() {
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
+      ...extraArgs,
     ],
   });
   return context;

@@ -240,6 +240,7 @@ pub fn render_svg(scene: &Scene, dark: bool) -> SvgParts {
             dark,
             title: Some("The cluster described by the manifest".into()),
             focusable: true,
+            ..SvgOptions::default()
         },
     )
 }
