@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
-use yew::UseReducerHandle;
+use yew::{NodeRef, UseReducerHandle};
 
 /// What the API closures share with the app: the latest state and the
 /// reducer to dispatch to, replaced on every render.
@@ -21,6 +21,15 @@ pub struct Shared {
     pub listeners: Vec<(String, Function)>,
     /// The traffic simulation the diagram animates.
     pub sim: kubeplay_core::sim::Simulation,
+    /// The anchors of the scene on screen, for the frame loop.
+    pub anchors: Option<Rc<crate::packets::Anchors>>,
+    /// The overlay group the frame loop draws packets into.
+    pub packets: NodeRef,
+    /// The packets' circles.
+    pub pool: crate::packets::Pool,
+    /// Whether packets are drawn as highlighted paths (reduced motion), by
+    /// the page, instead of moving circles.
+    pub reduced: bool,
 }
 
 impl Shared {
@@ -31,6 +40,10 @@ impl Shared {
             handle: None,
             listeners: Vec::new(),
             sim: kubeplay_core::sim::Simulation::new(seed),
+            anchors: None,
+            packets: NodeRef::default(),
+            pool: crate::packets::Pool::default(),
+            reduced: false,
         }
     }
 }

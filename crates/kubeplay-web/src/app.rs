@@ -1,7 +1,7 @@
 //! The top-level component: the editor, the cluster, the inspector.
 
 use crate::api::{self, Shared};
-use crate::components::diagram::{Diagram, Dot, PathLine, render_svg};
+use crate::components::diagram::{Diagram, PathLine, render_svg};
 use crate::components::editor::Editor;
 use crate::components::export::Export;
 use crate::components::inspector::Inspector;
@@ -11,6 +11,7 @@ use crate::components::traffic::Traffic;
 use crate::components::whatif::WhatIf;
 use crate::embed::{self, EmbedDialog};
 use crate::lessons;
+use crate::packets::Anchors;
 use crate::share::{self, ShareButton};
 use crate::state::{Action, State};
 use crate::storage;
@@ -172,12 +173,19 @@ pub fn app() -> Html {
     let drawn = use_memo((ByPtr(state.good.clone()), dark), |(good, dark)| {
         let scene = kubeplay_scene::layout(&good.0.cluster);
         let svg = Rc::new(render_svg(&scene, *dark));
-        (Rc::new(scene), svg)
+        let anchors = Rc::new(Anchors::new(&scene));
+        (Rc::new(scene), svg, anchors)
     });
-    let (scene, svg) = (drawn.0.clone(), drawn.1.clone());
+    let (scene, svg, anchors) = (drawn.0.clone(), drawn.1.clone(), drawn.2.clone());
     // The last request's path, highlighted; with reduced motion, every
     // request in flight is a highlighted path instead of a moving dot.
     let reduced = prefers_reduced_motion();
+    {
+        // The frame loop draws the packets with these.
+        let mut s = shared.borrow_mut();
+        s.anchors = Some(anchors.clone());
+        s.reduced = reduced;
+    }
     let line = |id: u64, t: &kubeplay_core::trace::Trace| PathLine {
         id,
         verdict: t.verdict.as_str(),
@@ -206,17 +214,8 @@ pub fn app() -> Html {
         let mut by_box: std::collections::BTreeMap<String, (f32, f32, u64)> =
             std::collections::BTreeMap::new();
         for ((ns, name), n) in s.sim.delivered_per_pod() {
-            let id = format!("Pod/{ns}/{name}");
-            let el = scene.element(&id).or_else(|| {
-                scene
-                    .elements
-                    .iter()
-                    .find(|e| e.kind == "PodGroup" && e.members.iter().any(|m| m == name))
-            });
-            if let Some(e) = el {
-                let entry = by_box
-                    .entry(e.id.clone())
-                    .or_insert((e.x + e.w - 2.0, e.y + 2.0, 0));
+            if let Some((id, x, y)) = anchors.badge(ns, name) {
+                let entry = by_box.entry(id.clone()).or_insert((*x, *y, 0));
                 entry.2 += n;
             }
         }
@@ -227,11 +226,7 @@ pub fn app() -> Html {
                 .collect::<Vec<_>>(),
         )
     };
-    let flying = if reduced {
-        Rc::new(Vec::new())
-    } else {
-        dots(&shared.borrow(), &scene)
-    };
+    let packets = shared.borrow().packets.clone();
     let on_select = {
         let shared = shared.clone();
         let good = state.good.clone();
@@ -314,7 +309,7 @@ pub fn app() -> Html {
                             <span class="kp-stale" role="status" data-stale="1">{ "showing last valid state" }</span>
                         }
                     </h2>
-                    <Diagram scene={scene.clone()} svg={svg} dots={flying} paths={paths} counts={counts} {on_select} />
+                    <Diagram scene={scene.clone()} svg={svg} {packets} paths={paths} counts={counts} {on_select} />
                     if !readonly {
                     <WhatIf selected={state.selected.clone()} text={state.text.clone()} cluster={state.good.clone()} on_edit={
                         let state = state.clone();
@@ -372,39 +367,6 @@ pub(crate) fn request_for(a: &kubeplay_core::Analysis, id: &str) -> Option<(Stri
     kubeplay_core::showcase::request_for_service(&a.cluster, ns, name)
 }
 
-/// Where each packet in flight is drawn: between the anchors of its leg.
-fn dots(shared: &Shared, scene: &kubeplay_scene::Scene) -> Rc<Vec<Dot>> {
-    let anchor = |id: &str| {
-        scene.anchor(id).or_else(|| {
-            // Rotating external clients share the one client drawn.
-            id.starts_with("ExternalClient/")
-                .then(|| {
-                    scene.anchor(&format!(
-                        "ExternalClient/{}",
-                        kubeplay_core::trace::EXTERNAL_CLIENT
-                    ))
-                })
-                .flatten()
-        })
-    };
-    Rc::new(
-        shared
-            .sim
-            .packets_in_flight()
-            .filter_map(|p| {
-                let (a, b) = (anchor(p.leg_from)?, anchor(p.leg_to)?);
-                let t = f32::from(p.progress_permille) / 1000.0;
-                Some(Dot {
-                    id: p.id,
-                    verdict: p.verdict.as_str(),
-                    at: (a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t),
-                    snat: p.snat,
-                })
-            })
-            .collect(),
-    )
-}
-
 /// The frame loop's requestAnimationFrame callback.
 type FrameCallback = wasm_bindgen::closure::Closure<dyn FnMut(f64)>;
 
@@ -418,23 +380,44 @@ fn animate(shared: Rc<RefCell<Shared>>, frame: UseStateHandle<u64>) {
     let again = cb.clone();
     let mut last: Option<f64> = None;
     let mut tick = 0u64;
+    // When the page last re-rendered for the counters, and whether they
+    // changed since.
+    let mut rendered_at = 0.0;
+    let mut dirty = false;
     *cb.borrow_mut() = Some(Closure::new(move |now: f64| {
         let dt_ms = last.map_or(0.0, |l| (now - l).clamp(0.0, 100.0));
         last = Some(now);
-        let moved = {
-            let mut s = shared.borrow_mut();
+        let (events, flying, reduced) = {
+            let mut guard = shared.borrow_mut();
+            let s = &mut *guard;
             let cluster = s.state.as_ref().map(|st| st.good.clone());
             match cluster {
                 Some(good) => {
-                    // Stepping an idle simulation is cheap; re-render only
-                    // when something happened or is moving.
                     let events = s.sim.step(&good.cluster, (dt_ms * 1000.0) as u64).len();
-                    events > 0 || s.sim.packets_in_flight().next().is_some()
+                    let flying = s.sim.packets_in_flight().next().is_some();
+                    // Packets move here, outside yew: a few attribute writes each.
+                    if let (Some(layer), Some(anchors)) =
+                        (s.packets.cast::<web_sys::Element>(), s.anchors.clone())
+                    {
+                        let dots = if s.reduced {
+                            Vec::new()
+                        } else {
+                            crate::packets::dots(&s.sim, &anchors)
+                        };
+                        s.pool.show(&layer, &dots);
+                    }
+                    (events, flying, s.reduced)
                 }
-                None => false,
+                None => (0, false, false),
             }
         };
-        if moved {
+        // The page (counters, badges, highlighted paths) re-renders when
+        // something happened, at most ten times a second; with reduced motion
+        // the paths of packets in flight are the animation, so every frame.
+        dirty |= events > 0;
+        if (dirty && now - rendered_at >= 100.0) || (reduced && flying) {
+            dirty = false;
+            rendered_at = now;
             tick += 1;
             frame.set(tick);
         }

@@ -9,6 +9,7 @@ pub mod app;
 pub mod components;
 pub mod embed;
 pub mod lessons;
+pub mod packets;
 pub mod share;
 pub mod state;
 pub mod storage;

@@ -8,19 +8,6 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-/// A request drawn on the overlay.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Dot {
-    /// The packet's id (`data-packet`).
-    pub id: u64,
-    /// Its final verdict (`data-verdict`), known when it was sent.
-    pub verdict: &'static str,
-    /// Where it is now, in scene units.
-    pub at: (f32, f32),
-    /// Whether it carries a masqueraded (SNAT) source address on this leg.
-    pub snat: bool,
-}
-
 /// A highlighted path, for reduced motion or a selected trace.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PathLine {
@@ -39,8 +26,8 @@ pub struct DiagramProps {
     pub scene: Rc<Scene>,
     /// The scene as SVG parts (computed with the scene, not per frame).
     pub svg: Rc<SvgParts>,
-    /// Requests in flight.
-    pub dots: Rc<Vec<Dot>>,
+    /// The overlay group the frame loop draws packets in flight into.
+    pub packets: NodeRef,
     /// Highlighted request paths.
     pub paths: Rc<Vec<PathLine>>,
     /// Requests delivered per pod, drawn at each pod's corner: (pod id, x, y, count).
@@ -49,13 +36,13 @@ pub struct DiagramProps {
     pub on_select: Callback<String>,
 }
 
-// By pointer: the scene and its SVG change only with the cluster; the dots
-// change every frame. The callback's captures change with the scene.
+// By pointer: the scene and its SVG change only with the cluster; packets in
+// flight are not props (the frame loop draws them into `packets`). The
+// callback's captures change with the scene.
 impl PartialEq for DiagramProps {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.scene, &other.scene)
             && Rc::ptr_eq(&self.svg, &other.svg)
-            && Rc::ptr_eq(&self.dots, &other.dots)
             && Rc::ptr_eq(&self.paths, &other.paths)
             && Rc::ptr_eq(&self.counts, &other.counts)
     }
@@ -429,12 +416,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
                         <text x={format!("{:.1}", x - 15.0)} y={format!("{:.1}", y + 3.5)} text-anchor="middle">{ n.to_string() }</text>
                     </g>
                 }) }
-                { for props.dots.iter().map(|d| html! {
-                    <circle class={classes!("kp-packet", format!("kp-verdict-{}", d.verdict.to_lowercase()), d.snat.then_some("kp-snat"))}
-                        data-packet={d.id.to_string()} data-verdict={d.verdict}
-                        data-snat={d.snat.then_some("true")}
-                        cx={format!("{:.1}", d.at.0)} cy={format!("{:.1}", d.at.1)} r="6" />
-                }) }
+                <g class="kp-packets" ref={props.packets.clone()}></g>
             </svg>
         </div>
         </div>
