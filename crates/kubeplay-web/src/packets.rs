@@ -93,70 +93,109 @@ pub fn dots(sim: &kubeplay_core::sim::Simulation, anchors: &Anchors) -> Vec<Dot>
         .collect()
 }
 
-/// The circles drawn so far, with what each shows.
+/// One packet's circle, with handles on its centre so that moving it writes
+/// two numbers, not two attribute strings.
+struct Circle {
+    el: web_sys::Element,
+    cx: web_sys::SvgLength,
+    cy: web_sys::SvgLength,
+    at: (f32, f32),
+    snat: bool,
+}
+
+/// The circles drawn so far, by packet id: a packet keeps its circle for its
+/// whole flight, so its class and data attributes are written once (and
+/// again only when it is SNATed).
 #[derive(Default)]
 pub struct Pool {
     layer: Option<web_sys::Element>,
-    circles: Vec<(web_sys::Element, Option<Dot>)>,
+    circles: BTreeMap<u64, Circle>,
 }
 
 const SVG_NS: &str = "http://www.w3.org/2000/svg";
 
 impl Pool {
-    /// Makes the circles under `layer` show `dots`: reuses circles by
-    /// position, writes only attributes that changed, adds or removes the
-    /// difference.
+    /// Makes the circles under `layer` show `dots`: moves the circles of
+    /// packets still flying, adds circles for new ones, removes the rest.
     pub fn show(&mut self, layer: &web_sys::Element, dots: &[Dot]) {
         if self.layer.as_ref() != Some(layer) {
             // A new layer (the diagram was drawn afresh): start over.
             self.circles.clear();
             self.layer = Some(layer.clone());
         }
-        while self.circles.len() > dots.len() {
-            if let Some((c, _)) = self.circles.pop() {
-                c.remove();
+        let flying: std::collections::BTreeSet<u64> = dots.iter().map(|d| d.id).collect();
+        self.circles.retain(|id, c| {
+            let keep = flying.contains(id);
+            if !keep {
+                c.el.remove();
             }
-        }
-        for (i, d) in dots.iter().enumerate() {
-            if i == self.circles.len() {
-                let Some(c) = layer
-                    .owner_document()
-                    .and_then(|doc| doc.create_element_ns(Some(SVG_NS), "circle").ok())
-                else {
-                    return;
-                };
-                let _ = c.set_attribute("r", "6");
-                if layer.append_child(&c).is_err() {
-                    return;
+            keep
+        });
+        for d in dots {
+            match self.circles.entry(d.id) {
+                std::collections::btree_map::Entry::Occupied(mut o) => {
+                    let c = o.get_mut();
+                    if c.snat != d.snat {
+                        set_class(&c.el, d);
+                        c.snat = d.snat;
+                    }
+                    if c.at.0 != d.at.0 {
+                        let _ = c.cx.set_value(d.at.0);
+                    }
+                    if c.at.1 != d.at.1 {
+                        let _ = c.cy.set_value(d.at.1);
+                    }
+                    c.at = d.at;
                 }
-                self.circles.push((c, None));
+                std::collections::btree_map::Entry::Vacant(v) => {
+                    let Some(c) = new_circle(layer, d) else {
+                        return;
+                    };
+                    v.insert(c);
+                }
             }
-            let (c, shown) = &mut self.circles[i];
-            let old = shown.as_ref();
-            if old.map(|o| (o.id, o.verdict, o.snat)) != Some((d.id, d.verdict, d.snat)) {
-                let class = format!(
-                    "kp-packet kp-verdict-{}{}",
-                    d.verdict.to_lowercase(),
-                    if d.snat { " kp-snat" } else { "" }
-                );
-                let _ = c.set_attribute("class", &class);
-                let _ = c.set_attribute("data-packet", &d.id.to_string());
-                let _ = c.set_attribute("data-verdict", d.verdict);
-                let _ = if d.snat {
-                    c.set_attribute("data-snat", "true")
-                } else {
-                    c.remove_attribute("data-snat")
-                };
-            }
-            if old.map(|o| o.at.0) != Some(d.at.0) {
-                let _ = c.set_attribute("cx", &format!("{:.1}", d.at.0));
-            }
-            if old.map(|o| o.at.1) != Some(d.at.1) {
-                let _ = c.set_attribute("cy", &format!("{:.1}", d.at.1));
-            }
-            *shown = Some(d.clone());
         }
     }
+}
+
+/// A circle for a packet, appended to `layer`.
+fn new_circle(layer: &web_sys::Element, d: &Dot) -> Option<Circle> {
+    use wasm_bindgen::JsCast;
+    let el = layer
+        .owner_document()?
+        .create_element_ns(Some(SVG_NS), "circle")
+        .ok()?;
+    let circle = el.clone().dyn_into::<web_sys::SvgCircleElement>().ok()?;
+    let _ = el.set_attribute("r", "6");
+    let _ = el.set_attribute("data-packet", &d.id.to_string());
+    let _ = el.set_attribute("data-verdict", d.verdict);
+    let (cx, cy) = (circle.cx().base_val(), circle.cy().base_val());
+    let _ = cx.set_value(d.at.0);
+    let _ = cy.set_value(d.at.1);
+    set_class(&el, d);
+    layer.append_child(&el).ok()?;
+    Some(Circle {
+        el,
+        cx,
+        cy,
+        at: d.at,
+        snat: d.snat,
+    })
+}
+
+/// The class and `data-snat` of a packet's circle.
+fn set_class(el: &web_sys::Element, d: &Dot) {
+    let class = format!(
+        "kp-packet kp-verdict-{}{}",
+        d.verdict.to_lowercase(),
+        if d.snat { " kp-snat" } else { "" }
+    );
+    let _ = el.set_attribute("class", &class);
+    let _ = if d.snat {
+        el.set_attribute("data-snat", "true")
+    } else {
+        el.remove_attribute("data-snat")
+    };
 }
 
 #[cfg(test)]
