@@ -251,7 +251,10 @@ pub fn app() -> Html {
             }
         })
     };
-    let diagram_only = opened.view == View::Diagram;
+    // A `view=diagram` link hides the editor; outside an embed the reader
+    // can bring it back.
+    let show_editor = use_state(|| false);
+    let diagram_only = opened.view == View::Diagram && !*show_editor;
     let readonly = opened.readonly;
     let page_class = classes!(
         "kp-page",
@@ -272,6 +275,12 @@ pub fn app() -> Html {
                     <option value="light" selected={*theme == "light"}>{ "Light" }</option>
                     <option value="dark" selected={*theme == "dark"}>{ "Dark" }</option>
                 </select>
+                if diagram_only {
+                    <button class="kp-button" type="button" onclick={
+                        let show_editor = show_editor.clone();
+                        Callback::from(move |_| show_editor.set(true))
+                    }>{ "Show the editor" }</button>
+                }
                 <ShareButton text={state.text.clone()} theme={(*theme).clone()} opened={opened.clone()} />
                 <EmbedDialog text={state.text.clone()} theme={(*theme).clone()} />
                 if !readonly {

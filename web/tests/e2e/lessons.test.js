@@ -76,6 +76,23 @@ test("each lesson opens from #lesson=ID, is not done on start, and its solution 
   }
 });
 
+test("the Lessons menu closes when the focus leaves it", async () => {
+  const page = await openPlayground(browser, server.url);
+  const menu = page.getByRole("button", { name: /^Lessons/ });
+  await menu.click();
+  await page.waitForSelector("#kp-lesson-list");
+  await page.locator("#kp-theme").focus();
+  await page.waitForSelector("#kp-lesson-list", { state: "detached" });
+  assert.equal(await menu.getAttribute("aria-expanded"), "false");
+  await menu.click();
+  await page.waitForSelector("#kp-lesson-list");
+  // A click on something that cannot take the focus, away from the list.
+  await page.locator(".kp-inspector-panel").click({ position: { x: 5, y: 5 } });
+  await page.waitForSelector("#kp-lesson-list", { state: "detached" });
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
 test("a link to a lesson that does not exist says so and opens the example", async () => {
   const page = await openPlayground(browser, `${server.url}#lesson=no-such-lesson`);
   await page.waitForSelector("[data-kind=Service][data-name=payments]");

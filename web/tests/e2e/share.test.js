@@ -69,6 +69,10 @@ test("a share link opened in a fresh browser restores the text, theme and view",
     assert.equal(await fresh.locator(".kp-editor-panel").count(), 0);
     assert.equal(await fresh.locator("[data-kind=Service][data-name=svc-2]").count(), 1);
     await screenshot(fresh, "share-link-opened");
+    // Outside an embed, the reader can bring the editor back.
+    await fresh.getByRole("button", { name: "Show the editor" }).click();
+    await fresh.waitForSelector(".kp-editor-panel");
+    assert.equal(await fresh.getByRole("button", { name: "Show the editor" }).count(), 0);
     assert.deepEqual(fresh.problems, []);
   } finally {
     await other.close();

@@ -81,13 +81,31 @@ pub fn lesson_menu(props: &LessonMenuProps) -> Html {
             }
         })
     };
+    // Focus leaving the menu (a click or Tab elsewhere) closes the list.
+    // (yew delegates events, so the menu is found by its ref, not as the
+    // event's current target.)
+    let menu_ref = use_node_ref();
+    let onfocusout = {
+        let (open, menu_ref) = (open.clone(), menu_ref.clone());
+        Callback::from(move |e: FocusEvent| {
+            use wasm_bindgen::JsCast;
+            let menu = menu_ref.cast::<web_sys::Node>();
+            let to = e
+                .related_target()
+                .and_then(|t| t.dyn_into::<web_sys::Node>().ok());
+            let inside = menu.is_some_and(|m| m.contains(to.as_ref()));
+            if !inside && *open {
+                open.set(false);
+            }
+        })
+    };
     let finished = props
         .lessons
         .iter()
         .filter(|l| props.done.contains(&l.id))
         .count();
     html! {
-        <div class="kp-lesson-menu" {onkeydown}>
+        <div class="kp-lesson-menu" ref={menu_ref} {onkeydown} {onfocusout}>
             <button ref={button} class="kp-button" type="button" aria-expanded={if *open { "true" } else { "false" }}
                 aria-controls="kp-lesson-list" onclick={toggle}>
                 { format!("Lessons ({finished}/{})", props.lessons.len()) }
