@@ -189,11 +189,7 @@ pub fn app() -> Html {
     let line = |id: u64, t: &kubeplay_core::trace::Trace| PathLine {
         id,
         verdict: t.verdict.as_str(),
-        points: t
-            .path
-            .iter()
-            .filter_map(|w| scene.anchor(&w.id()))
-            .collect(),
+        points: t.path.iter().filter_map(|w| anchors.at(&w.id())).collect(),
     };
     let mut lines: Vec<PathLine> = state.trace.iter().map(|t| line(state.sent, t)).collect();
     if reduced {
