@@ -4,7 +4,7 @@
 //! and adding an unrelated Service renumbers nothing when the previous
 //! allocations are passed back in.
 
-use k8s_openapi::api::core::v1::{Pod, Service};
+use kubeplay_core::k8s::core::{Pod, Service};
 use kubeplay_core::proxy::{self, Packet, Verdict};
 use kubeplay_core::{Cluster, analyze, workloads};
 use proptest::prelude::*;

@@ -5,17 +5,17 @@
 use crate::alloc::Allocations;
 use crate::decode::Manifest;
 use crate::diag::{Diagnostic, FieldError, Severity};
-use crate::model::{KubeProxyConfiguration, Object, Origin, Resource};
-use crate::net::Cidr;
-use k8s_openapi::api::core::v1::{
+use crate::k8s::core::{
     LoadBalancerIngress, LoadBalancerStatus, Node, NodeAddress, NodeCondition, NodeSpec,
     NodeStatus, NodeSystemInfo, Pod, Service,
 };
-use k8s_openapi::api::discovery::v1::EndpointSlice;
-use k8s_openapi::api::networking::v1::{
+use crate::k8s::discovery::EndpointSlice;
+use crate::k8s::meta::ObjectMeta;
+use crate::k8s::networking::{
     Ingress, IngressClass, IngressLoadBalancerIngress, IngressLoadBalancerStatus, IngressStatus,
 };
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use crate::model::{KubeProxyConfiguration, Object, Origin, Resource};
+use crate::net::Cidr;
 use std::net::IpAddr;
 
 /// The default Service CIDR (kubeadm's).
@@ -439,7 +439,7 @@ fn add_system_objects(
 
 /// The `default/kubernetes` slice: the API server on the first node, port 6443.
 fn api_server_slice(nodes: &[Node]) -> EndpointSlice {
-    use k8s_openapi::api::discovery::v1::{Endpoint, EndpointConditions, EndpointPort};
+    use crate::k8s::discovery::{Endpoint, EndpointConditions, EndpointPort};
     let address = nodes
         .first()
         .and_then(|n| n.status.as_ref())
@@ -519,7 +519,7 @@ fn allocate(
         spec.and_then(|s| s.type_.as_deref()) == Some("LoadBalancer")
             && spec.and_then(|s| s.external_traffic_policy.as_deref()) == Some("Local")
     };
-    let port_key = |p: &k8s_openapi::api::core::v1::ServicePort| match p.name.as_deref() {
+    let port_key = |p: &crate::k8s::core::ServicePort| match p.name.as_deref() {
         Some(n) if !n.is_empty() => n.to_owned(),
         _ => format!("{}/{}", p.port, p.protocol.as_deref().unwrap_or("TCP")),
     };
@@ -777,8 +777,8 @@ fn collect<T>(objects: &[Object], f: impl Fn(&Resource) -> Option<T>) -> Vec<T> 
 
 /// The first address a Service's load balancer reports (`status.loadBalancer.ingress[0]`).
 pub fn first_lb_ingress(
-    svc: &k8s_openapi::api::core::v1::Service,
-) -> Option<&k8s_openapi::api::core::v1::LoadBalancerIngress> {
+    svc: &crate::k8s::core::Service,
+) -> Option<&crate::k8s::core::LoadBalancerIngress> {
     svc.status
         .as_ref()?
         .load_balancer
@@ -830,7 +830,6 @@ pub fn default_nodes() -> Vec<Node> {
                     status: "True".to_owned(),
                     reason: Some("KubeletReady".to_owned()),
                     message: Some("kubelet is posting ready status".to_owned()),
-                    ..NodeCondition::default()
                 }]),
                 node_info: Some(NodeSystemInfo {
                     kubelet_version: "v1.35.0".to_owned(),
@@ -842,7 +841,6 @@ pub fn default_nodes() -> Vec<Node> {
                     architecture: "amd64".to_owned(),
                     ..NodeSystemInfo::default()
                 }),
-                ..NodeStatus::default()
             }),
         })
         .collect()

@@ -2,8 +2,8 @@
 //! (pkg/apis/core/v1/defaults.go) and the Service registry's preparation of
 //! `clusterIPs`, `ipFamilyPolicy` and `ipFamilies` (SEMANTICS §2).
 
-use k8s_openapi::api::core::v1::{ClientIPConfig, Service, ServiceSpec, SessionAffinityConfig};
-use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use crate::k8s::core::{ClientIPConfig, Service, ServiceSpec, SessionAffinityConfig};
+use crate::k8s::intstr::IntOrString;
 use std::net::IpAddr;
 
 /// `sessionAffinityConfig.clientIP.timeoutSeconds` when not given: 3 hours.
@@ -146,7 +146,7 @@ pub fn service(svc: &mut Service) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use k8s_openapi::api::core::v1::ServicePort;
+    use crate::k8s::core::ServicePort;
 
     fn spec_of(yaml_spec: ServiceSpec) -> ServiceSpec {
         let mut svc = Service {

@@ -38,8 +38,8 @@
 //! return its cache's order shuffled by the `loadbalance` plugin.
 
 use crate::cluster::Cluster;
-use k8s_openapi::api::core::v1::Service;
-use k8s_openapi::api::discovery::v1::EndpointSlice;
+use crate::k8s::core::Service;
+use crate::k8s::discovery::EndpointSlice;
 use std::collections::BTreeSet;
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -918,7 +918,7 @@ fn is_external_name(svc: &Service) -> bool {
         .is_some_and(|t| t == "ExternalName")
 }
 
-fn names(meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta) -> (&str, &str) {
+fn names(meta: &crate::k8s::meta::ObjectMeta) -> (&str, &str) {
     (
         namespace_of(meta.namespace.as_ref()),
         meta.name.as_deref().unwrap_or(""),
@@ -998,9 +998,9 @@ fn address_from_reverse(lname: &str) -> Option<IpAddr> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use k8s_openapi::api::core::v1::{ServicePort, ServiceSpec};
-    use k8s_openapi::api::discovery::v1::{Endpoint, EndpointConditions, EndpointPort};
-    use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+    use crate::k8s::core::{ServicePort, ServiceSpec};
+    use crate::k8s::discovery::{Endpoint, EndpointConditions, EndpointPort};
+    use crate::k8s::meta::ObjectMeta;
     use std::collections::BTreeMap;
 
     fn meta(ns: &str, name: &str) -> ObjectMeta {

@@ -16,10 +16,10 @@
 use crate::cluster::Cluster;
 use crate::decode::{Manifest, load};
 use crate::diag::{ErrorType, Pos, Severity};
+use crate::k8s::core::Pod;
 use crate::model::Object;
 use crate::workloads::{self, NOT_READY_ANNOTATION, REPLACED_ANNOTATION};
 use crate::yaml::{self, Node, Value};
-use k8s_openapi::api::core::v1::Pod;
 use std::fmt;
 
 /// Why an action could not be written into the text. The text is unchanged.

@@ -4,11 +4,11 @@
 //! honoured: a Service that already has slices gets no generated ones.
 
 use crate::alloc::fnv1a;
+use crate::k8s::core::{Endpoints, Node, ObjectReference, Pod, Service, ServicePort};
+use crate::k8s::discovery::{Endpoint, EndpointConditions, EndpointPort, EndpointSlice};
+use crate::k8s::intstr::IntOrString;
+use crate::k8s::meta::ObjectMeta;
 use crate::workloads::{is_ready, pod_ip, safe_suffix};
-use k8s_openapi::api::core::v1::{Endpoints, Node, ObjectReference, Pod, Service, ServicePort};
-use k8s_openapi::api::discovery::v1::{Endpoint, EndpointConditions, EndpointPort, EndpointSlice};
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The label tying a slice to its Service.
@@ -290,8 +290,7 @@ fn mirror(ep: &Endpoints, ns: &str, name: &str) -> Vec<EndpointSlice> {
     let mut out = Vec::new();
     for (i, subset) in ep.subsets.iter().flatten().enumerate() {
         let mut endpoints = Vec::new();
-        let mut add = |addrs: Option<&Vec<k8s_openapi::api::core::v1::EndpointAddress>>,
-                       ready: bool| {
+        let mut add = |addrs: Option<&Vec<crate::k8s::core::EndpointAddress>>, ready: bool| {
             for a in addrs.into_iter().flatten() {
                 endpoints.push(Endpoint {
                     addresses: vec![a.ip.clone()],

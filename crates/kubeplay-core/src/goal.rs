@@ -642,7 +642,7 @@ fn find_service<'a>(
     cluster: &'a Cluster,
     ns: &str,
     name: &str,
-) -> Option<&'a k8s_openapi::api::core::v1::Service> {
+) -> Option<&'a crate::k8s::core::Service> {
     cluster.services.iter().find(|s| {
         s.metadata.namespace.as_deref().unwrap_or("default") == ns
             && s.metadata.name.as_deref() == Some(name)

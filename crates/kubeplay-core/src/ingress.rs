@@ -41,7 +41,7 @@
 //!   `^[\w-]+\.foo\.com$` for this reason).
 
 use crate::cluster::Cluster;
-use k8s_openapi::api::networking::v1::{Ingress, IngressBackend};
+use crate::k8s::networking::{Ingress, IngressBackend};
 use std::collections::BTreeMap;
 
 /// How a rule path is compared with the request path.

@@ -19,6 +19,7 @@ pub mod endpoints;
 pub mod examples;
 pub mod goal;
 pub mod ingress;
+pub mod k8s;
 pub mod lesson;
 pub mod model;
 pub mod net;

@@ -1,12 +1,12 @@
 //! The Kubernetes objects kubeplay understands, as read from the manifest.
 
 use crate::diag::Span;
+use crate::k8s::apps::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
+use crate::k8s::core::{Endpoints, Namespace, Node as K8sNode, Pod, Service};
+use crate::k8s::discovery::EndpointSlice;
+use crate::k8s::meta::ObjectMeta;
+use crate::k8s::networking::{Ingress, IngressClass, ServiceCIDR};
 use crate::yaml::Node;
-use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
-use k8s_openapi::api::core::v1::{Endpoints, Namespace, Node as K8sNode, Pod, Service};
-use k8s_openapi::api::discovery::v1::EndpointSlice;
-use k8s_openapi::api::networking::v1::{Ingress, IngressClass, ServiceCIDR};
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Deserialize;
 
 /// `kubeproxy.config.k8s.io/v1alpha1` KubeProxyConfiguration: only the fields
@@ -15,7 +15,7 @@ use serde::Deserialize;
 #[serde(rename_all = "camelCase")]
 pub struct KubeProxyConfiguration {
     /// The pod CIDR(s), comma-separated, used to tell pod traffic from other traffic.
-    #[serde(default)]
+    #[serde(default, rename = "clusterCIDR")]
     pub cluster_cidr: Option<String>,
     /// How local (pod) traffic is detected: `ClusterCIDR`, `NodeCIDR`, ...
     #[serde(default)]

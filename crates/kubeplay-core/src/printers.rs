@@ -16,10 +16,10 @@
 //! them.
 
 use crate::cluster::Cluster;
-use k8s_openapi::api::core::v1::{Node, Pod, Service};
-use k8s_openapi::api::discovery::v1::EndpointSlice;
-use k8s_openapi::api::networking::v1::Ingress;
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
+use crate::k8s::core::{Node, Pod, Service};
+use crate::k8s::discovery::EndpointSlice;
+use crate::k8s::meta::{ObjectMeta, Time};
+use crate::k8s::networking::Ingress;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -548,7 +548,7 @@ fn pod_row(pod: &Pod, wide: bool, now: i64) -> Vec<String> {
     let mut sidecar_restarts: i64 = 0;
     let mut last_restart: Option<i64> = None;
     let mut last_sidecar_restart: Option<i64> = None;
-    let finished = |st: &k8s_openapi::api::core::v1::ContainerStatus| -> Option<i64> {
+    let finished = |st: &crate::k8s::core::ContainerStatus| -> Option<i64> {
         st.last_state
             .as_ref()
             .and_then(|s| s.terminated.as_ref())

@@ -4,8 +4,8 @@
 
 use crate::cluster::Cluster;
 use crate::endpoints::slice_service;
+use crate::k8s::core::{Service, ServicePort};
 use crate::net::{Cidr, parse_ip_sloppy};
-use k8s_openapi::api::core::v1::{Service, ServicePort};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::net::IpAddr;
@@ -860,7 +860,7 @@ fn external(
     any: bool,
     matched: Matched,
     roll: u64,
-    spec: &k8s_openapi::api::core::v1::ServiceSpec,
+    spec: &crate::k8s::core::ServiceSpec,
 ) -> Evaluation {
     let what = format!("{}/{}", matched.namespace, matched.name);
     let node = ctx.packet.node.clone();
@@ -978,7 +978,7 @@ fn choose(
     set: Vec<ProxyEndpoint>,
     matched: Matched,
     roll: u64,
-    spec: &k8s_openapi::api::core::v1::ServiceSpec,
+    spec: &crate::k8s::core::ServiceSpec,
 ) -> Evaluation {
     let n = set.len() as u32;
     let choices: Vec<Choice> = set
@@ -1077,7 +1077,7 @@ fn choose(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use k8s_openapi::api::core::v1::ServicePort;
+    use crate::k8s::core::ServicePort;
 
     #[test]
     fn chain_names_match_kube_proxy() {

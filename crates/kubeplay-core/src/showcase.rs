@@ -3,7 +3,7 @@
 //! (SOURCE, TARGET) pair in the CLI's `trace --from/--to` syntax.
 
 use crate::Cluster;
-use k8s_openapi::api::core::v1::Service;
+use crate::k8s::core::Service;
 
 /// The request that shows a Service best: from outside through its load
 /// balancer, else through its NodePort on the first node; else from the

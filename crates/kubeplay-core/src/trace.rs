@@ -5,9 +5,9 @@
 
 use crate::cluster::Cluster;
 use crate::dns::QType;
+use crate::k8s::core::Pod;
 use crate::proxy::{self, Evaluation, Hop, Packet, Verdict};
 use crate::rng::Rng;
-use k8s_openapi::api::core::v1::Pod;
 use std::net::IpAddr;
 
 /// The address an external client has when none is given.

@@ -32,13 +32,13 @@
 //!   them as not ready and kube-proxy sends them no traffic.
 
 use crate::alloc::fnv1a;
-use crate::model::{Object, Resource};
-use crate::net::Cidr;
-use k8s_openapi::api::core::v1::{
+use crate::k8s::core::{
     ContainerState, ContainerStateRunning, ContainerStatus, Node, Pod, PodCondition, PodIP,
     PodSpec, PodStatus, PodTemplateSpec,
 };
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
+use crate::k8s::meta::{ObjectMeta, OwnerReference};
+use crate::model::{Object, Resource};
+use crate::net::Cidr;
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 
@@ -247,10 +247,15 @@ fn pod_from_template(
     }
 }
 
-/// The `pod-template-hash` of a template: a stable hash of its JSON, in the
-/// safe alphabet, as the Deployment controller labels ReplicaSets and pods.
-fn template_hash(template: Option<&PodTemplateSpec>) -> String {
-    let json = serde_json::to_string(&template).unwrap_or_default();
+/// The `pod-template-hash` of a Deployment: a stable hash of its template as
+/// written (every field, those kubeplay does not read included, so changing an
+/// image or an env var rolls out a new ReplicaSet as it would), in the safe
+/// alphabet, as the Deployment controller labels ReplicaSets and pods.
+fn template_hash(o: &Object) -> String {
+    let template = o.origin.node.get("spec").and_then(|s| s.get("template"));
+    let json = template
+        .map(|t| t.to_json().to_string())
+        .unwrap_or_default();
     safe_suffix(fnv1a(&json), 10)
 }
 
@@ -320,7 +325,7 @@ fn wanted(objects: &[Object], nodes: &[NodeInfo]) -> Vec<Wanted> {
             Resource::Deployment(d) => {
                 let spec = d.spec.as_ref();
                 let template = spec.map(|s| &s.template);
-                let hash = template_hash(template);
+                let hash = template_hash(o);
                 let rs = format!("{name}-{hash}");
                 let replicas = spec.and_then(|s| s.replicas).unwrap_or(1).max(0) as usize;
                 for i in 0..replicas {

@@ -711,7 +711,7 @@ pub fn layout(cluster: &Cluster) -> Scene {
         y += EXT_H + EXT_GAP;
         // The Ingress objects the controller serves, each a small box under
         // it listing its hosts (sorted by namespace and name).
-        let mut ingresses: Vec<&k8s_openapi::api::networking::v1::Ingress> =
+        let mut ingresses: Vec<&kubeplay_core::k8s::networking::Ingress> =
             cluster.ingresses.iter().collect();
         ingresses.sort_by_key(|i| (i.metadata.namespace.clone(), i.metadata.name.clone()));
         for ing in ingresses {

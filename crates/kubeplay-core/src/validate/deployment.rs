@@ -4,8 +4,8 @@
 
 use super::{format, invalid_json, object_meta, validate_labels};
 use crate::diag::FieldError;
-use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec};
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, LabelSelectorRequirement};
+use crate::k8s::apps::{Deployment, DeploymentSpec};
+use crate::k8s::meta::{LabelSelector, LabelSelectorRequirement};
 use std::collections::BTreeMap;
 
 pub(super) fn validate(d: &Deployment) -> Vec<FieldError> {

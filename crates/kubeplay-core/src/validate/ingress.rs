@@ -3,8 +3,8 @@
 use super::format;
 use super::{invalid_json, not_supported, object_meta};
 use crate::diag::FieldError;
+use crate::k8s::networking::{HTTPIngressPath, Ingress, IngressBackend, IngressSpec};
 use crate::net::parse_ip_sloppy;
-use k8s_openapi::api::networking::v1::{HTTPIngressPath, Ingress, IngressBackend, IngressSpec};
 
 const INGRESS_CLASS_ANNOTATION: &str = "kubernetes.io/ingress.class";
 const INVALID_PATH_SEQUENCES: [&str; 5] = ["//", "/./", "/../", "%2f", "%2F"];

@@ -15,10 +15,10 @@ mod service;
 
 use crate::decode::go_quote;
 use crate::diag::{ErrorType, FieldError};
-use k8s_openapi::api::apps::v1::Deployment;
-use k8s_openapi::api::core::v1::Service;
-use k8s_openapi::api::networking::v1::Ingress;
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use crate::k8s::apps::Deployment;
+use crate::k8s::core::Service;
+use crate::k8s::meta::ObjectMeta;
+use crate::k8s::networking::Ingress;
 use std::collections::BTreeMap;
 
 /// `ValidateService` (create) on a defaulted Service.

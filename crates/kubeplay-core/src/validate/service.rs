@@ -4,9 +4,9 @@ use super::format;
 use super::{invalid_json, not_supported, object_meta, validate_labels};
 use crate::decode::go_quote;
 use crate::diag::{ErrorType, FieldError};
+use crate::k8s::core::{Service, ServicePort, ServiceSpec};
+use crate::k8s::intstr::IntOrString;
 use crate::net::parse_ip_sloppy;
-use k8s_openapi::api::core::v1::{Service, ServicePort, ServiceSpec};
-use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use std::collections::BTreeSet;
 use std::net::IpAddr;
 
