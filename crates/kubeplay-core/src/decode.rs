@@ -7,7 +7,6 @@
 use crate::diag::{Diagnostic, ErrorType, Severity};
 use crate::model::{Object, Origin, Resource, Unsimulated};
 use crate::yaml::{self, Node, Value};
-use serde::de::DeserializeOwned;
 
 /// Everything read from one manifest text.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -140,10 +139,6 @@ fn decode_object(
             return;
         }
     };
-    let overrides = [
-        ("apiVersion", api_version.as_str()),
-        ("kind", kind.as_str()),
-    ];
     let origin = Origin {
         document,
         prefix: prefix.clone(),
@@ -151,31 +146,27 @@ fn decode_object(
         node: std::sync::Arc::new(node.clone()),
     };
     let decoded = match (api_version.as_str(), kind.as_str()) {
-        ("v1", "Service") => typed(node, &overrides, &prefix, m).map(Resource::Service),
-        ("v1", "Pod") => typed(node, &overrides, &prefix, m).map(Resource::Pod),
-        ("v1", "Node") => typed(node, &overrides, &prefix, m).map(Resource::Node),
-        ("v1", "Namespace") => typed(node, &overrides, &prefix, m).map(Resource::Namespace),
-        ("v1", "Endpoints") => typed(node, &overrides, &prefix, m).map(Resource::Endpoints),
-        ("apps/v1", "Deployment") => typed(node, &overrides, &prefix, m).map(Resource::Deployment),
-        ("apps/v1", "ReplicaSet") => typed(node, &overrides, &prefix, m).map(Resource::ReplicaSet),
-        ("apps/v1", "StatefulSet") => {
-            typed(node, &overrides, &prefix, m).map(Resource::StatefulSet)
-        }
-        ("apps/v1", "DaemonSet") => typed(node, &overrides, &prefix, m).map(Resource::DaemonSet),
+        ("v1", "Service") => typed(node, &prefix, m).map(Resource::Service),
+        ("v1", "Pod") => typed(node, &prefix, m).map(Resource::Pod),
+        ("v1", "Node") => typed(node, &prefix, m).map(Resource::Node),
+        ("v1", "Namespace") => typed(node, &prefix, m).map(Resource::Namespace),
+        ("v1", "Endpoints") => typed(node, &prefix, m).map(Resource::Endpoints),
+        ("apps/v1", "Deployment") => typed(node, &prefix, m).map(Resource::Deployment),
+        ("apps/v1", "ReplicaSet") => typed(node, &prefix, m).map(Resource::ReplicaSet),
+        ("apps/v1", "StatefulSet") => typed(node, &prefix, m).map(Resource::StatefulSet),
+        ("apps/v1", "DaemonSet") => typed(node, &prefix, m).map(Resource::DaemonSet),
         ("discovery.k8s.io/v1", "EndpointSlice") => {
-            typed(node, &overrides, &prefix, m).map(Resource::EndpointSlice)
+            typed(node, &prefix, m).map(Resource::EndpointSlice)
         }
-        ("networking.k8s.io/v1", "Ingress") => {
-            typed(node, &overrides, &prefix, m).map(Resource::Ingress)
-        }
+        ("networking.k8s.io/v1", "Ingress") => typed(node, &prefix, m).map(Resource::Ingress),
         ("networking.k8s.io/v1", "IngressClass") => {
-            typed(node, &overrides, &prefix, m).map(Resource::IngressClass)
+            typed(node, &prefix, m).map(Resource::IngressClass)
         }
         ("networking.k8s.io/v1", "ServiceCIDR") => {
-            typed(node, &overrides, &prefix, m).map(Resource::ServiceCidr)
+            typed(node, &prefix, m).map(Resource::ServiceCidr)
         }
         ("kubeproxy.config.k8s.io/v1alpha1", "KubeProxyConfiguration") => {
-            typed(node, &overrides, &prefix, m).map(Resource::KubeProxyConfiguration)
+            typed(node, &prefix, m).map(Resource::KubeProxyConfiguration)
         }
         (v, k) => {
             let span = node.get("kind").map_or(node.span, |n| n.span);
@@ -217,15 +208,10 @@ fn decode_object(
     }
 }
 
-/// Decodes one object into its k8s-openapi type. A field of the wrong type is
-/// reported at that field, with its Kubernetes path.
-fn typed<T: DeserializeOwned>(
-    node: &Node,
-    overrides: &[(&str, &str)],
-    prefix: &str,
-    m: &mut Manifest,
-) -> Option<T> {
-    match crate::de::from_node::<T>(node, overrides) {
+/// Reads one object into its API type. A field of the wrong type is reported
+/// at that field, with its Kubernetes path.
+fn typed<T: crate::read::Read>(node: &Node, prefix: &str, m: &mut Manifest) -> Option<T> {
+    match crate::read::read::<T>(node) {
         Ok(v) => Some(v),
         Err(err) => {
             let path = err.path();

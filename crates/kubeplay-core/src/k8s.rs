@@ -5,82 +5,82 @@
 //! `pub name: Option<T>` when the API marks it optional, a plain `T` when it
 //! is required. Like the API server's decoder, every type ignores fields it
 //! does not declare, a missing or `null` required field takes its zero value,
-//! and a field of the wrong type is an error at that field.
+//! and a field of the wrong type is an error at that field (`read.rs`).
 //!
 //! Why not k8s-openapi: its decoders cover every field of every nested type
 //! (a Pod's volumes, probes, security contexts...). In the browser build that
-//! was about 380 KB of wasm code for fields no simulation reads. The cost of
+//! was about 600 KB of wasm code for fields no simulation reads. The cost of
 //! trimming: a wrong type inside a field kubeplay does not read (say
 //! `resources.limits.cpu: [1]`) is not reported, and `kubeplay get -o yaml`
 //! shows the fields listed here.
-//!
-//! Field docs are the API reference's; they are not repeated here.
 
-#![allow(
-    missing_docs,
-    reason = "the fields are the Kubernetes API's, documented upstream"
-)]
+use crate::read::{Error, Read};
+use crate::yaml::Node;
+use serde::{Serialize, Serializer};
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-/// Reads a required field: `null` is its zero value, as for a missing one.
-fn nullable<'de, D, T>(d: D) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de> + Default,
-{
-    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
-}
-
-/// Declares an API struct. Fields marked `@required` are required (plain types);
-/// the others are optional and written as `Option<T>` with their `T` given.
+/// Declares an API struct and its reader. Each field is written
+/// `rust_name "jsonName": T`; fields marked `@required` are plain `T`, the
+/// others `Option<T>`.
 macro_rules! api_struct {
     (
         $(#[$m:meta])*
         pub struct $name:ident {
-            $( @required $(#[$rm:meta])* $rf:ident : $rt:ty, )*
-            $( $(#[$om:meta])* $of:ident : $ot:ty, )*
+            $( @required $rf:ident $rj:literal : $rt:ty, )*
+            $( $of:ident $oj:literal : $ot:ty, )*
         }
     ) => {
         $(#[$m])*
-        #[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
-        #[serde(rename_all = "camelCase", default)]
+        #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
         pub struct $name {
             $(
-                $(#[$rm])*
-                #[serde(deserialize_with = "crate::k8s::nullable")]
+                #[doc = concat!("`", $rj, "` (required).")]
+                #[serde(rename = $rj)]
                 pub $rf: $rt,
             )*
             $(
-                $(#[$om])*
-                #[serde(skip_serializing_if = "Option::is_none")]
+                #[doc = concat!("`", $oj, "`.")]
+                #[serde(rename = $oj, skip_serializing_if = "Option::is_none")]
                 pub $of: Option<$ot>,
             )*
         }
+
+        impl $crate::read::Read for $name {
+            fn read(node: &$crate::yaml::Node) -> Result<Self, $crate::read::Error> {
+                let mut out = Self::default();
+                $crate::read::fields(node, concat!("struct ", stringify!($name)), &mut |key, value| {
+                    match key {
+                        $( $rj => out.$rf = $crate::read::required(value)?, )*
+                        $( $oj => out.$of = $crate::read::Read::read(value)?, )*
+                        _ => {}
+                    }
+                    Ok(())
+                })?;
+                Ok(out)
+            }
+        }
     };
 }
+pub(crate) use api_struct;
 
-/// Declares a top-level kind: metadata plus the given fields (marked as for
+/// Declares a top-level kind: metadata plus the given fields (written as for
 /// `api_struct!`). It serializes with its `apiVersion` and `kind` first, as
 /// the API server writes an object.
 macro_rules! api_kind {
     ($name:ident, $version:literal, $kind:literal {
-        $( @required $(#[$rm:meta])* $rf:ident : $rt:ty, )*
-        $( $(#[$om:meta])* $of:ident : $ot:ty, )*
+        $( @required $rf:ident $rj:literal : $rt:ty, )*
+        $( $of:ident $oj:literal : $ot:ty, )*
     }) => {
         #[doc = concat!("`", $version, "` ", $kind, ".")]
-        #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-        #[serde(rename_all = "camelCase", default)]
+        #[derive(Clone, Debug, Default, PartialEq)]
         pub struct $name {
-            #[serde(deserialize_with = "crate::k8s::nullable")]
+            /// `metadata`.
             pub metadata: crate::k8s::meta::ObjectMeta,
             $(
-                $(#[$rm])*
-                #[serde(deserialize_with = "crate::k8s::nullable")]
+                #[doc = concat!("`", $rj, "` (required).")]
                 pub $rf: $rt,
             )*
             $(
-                $(#[$om])*
+                #[doc = concat!("`", $oj, "`.")]
                 pub $of: Option<$ot>,
             )*
         }
@@ -92,18 +92,36 @@ macro_rules! api_kind {
             pub const KIND: &'static str = $kind;
         }
 
+        impl crate::read::Read for $name {
+            fn read(node: &crate::yaml::Node) -> Result<Self, crate::read::Error> {
+                let mut out = Self::default();
+                crate::read::fields(node, concat!("struct ", stringify!($name)), &mut |key, value| {
+                    match key {
+                        "metadata" => out.metadata = crate::read::required(value)?,
+                        $( $rj => out.$rf = crate::read::required(value)?, )*
+                        $( $oj => out.$of = crate::read::Read::read(value)?, )*
+                        _ => {}
+                    }
+                    Ok(())
+                })?;
+                Ok(out)
+            }
+        }
+
         impl Serialize for $name {
             fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 #[derive(Serialize)]
-                #[serde(rename_all = "camelCase")]
                 struct View<'a> {
+                    #[serde(rename = "apiVersion")]
                     api_version: &'static str,
                     kind: &'static str,
                     metadata: &'a crate::k8s::meta::ObjectMeta,
-                    $( $(#[$rm])* $rf: &'a $rt, )*
                     $(
-                        $(#[$om])*
-                        #[serde(skip_serializing_if = "crate::k8s::is_none")]
+                        #[serde(rename = $rj)]
+                        $rf: &'a $rt,
+                    )*
+                    $(
+                        #[serde(rename = $oj, skip_serializing_if = "crate::k8s::is_none")]
                         $of: &'a Option<$ot>,
                     )*
                 }
@@ -133,47 +151,47 @@ pub mod meta {
     api_struct! {
         /// Standard object metadata.
         pub struct ObjectMeta {
-            annotations: BTreeMap<String, String>,
-            creation_timestamp: Time,
-            deletion_timestamp: Time,
-            finalizers: Vec<String>,
-            generate_name: String,
-            generation: i64,
-            labels: BTreeMap<String, String>,
-            name: String,
-            namespace: String,
-            owner_references: Vec<OwnerReference>,
-            resource_version: String,
-            uid: String,
+            annotations "annotations": BTreeMap<String, String>,
+            creation_timestamp "creationTimestamp": Time,
+            deletion_timestamp "deletionTimestamp": Time,
+            finalizers "finalizers": Vec<String>,
+            generate_name "generateName": String,
+            generation "generation": i64,
+            labels "labels": BTreeMap<String, String>,
+            name "name": String,
+            namespace "namespace": String,
+            owner_references "ownerReferences": Vec<OwnerReference>,
+            resource_version "resourceVersion": String,
+            uid "uid": String,
         }
     }
 
     api_struct! {
         /// A reference to the object that owns this one.
         pub struct OwnerReference {
-            @required api_version: String,
-            @required kind: String,
-            @required name: String,
-            @required uid: String,
-            block_owner_deletion: bool,
-            controller: bool,
+            @required api_version "apiVersion": String,
+            @required kind "kind": String,
+            @required name "name": String,
+            @required uid "uid": String,
+            block_owner_deletion "blockOwnerDeletion": bool,
+            controller "controller": bool,
         }
     }
 
     api_struct! {
         /// A label query.
         pub struct LabelSelector {
-            match_expressions: Vec<LabelSelectorRequirement>,
-            match_labels: BTreeMap<String, String>,
+            match_expressions "matchExpressions": Vec<LabelSelectorRequirement>,
+            match_labels "matchLabels": BTreeMap<String, String>,
         }
     }
 
     api_struct! {
         /// One `matchExpressions` term.
         pub struct LabelSelectorRequirement {
-            @required key: String,
-            @required operator: String,
-            values: Vec<String>,
+            @required key "key": String,
+            @required operator "operator": String,
+            values "values": Vec<String>,
         }
     }
 
@@ -311,14 +329,11 @@ pub mod meta {
         (year_of_era + era * 400 + i64::from(m <= 2), m, d)
     }
 
-    impl<'de> Deserialize<'de> for Time {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            let s = String::deserialize(d)?;
+    impl Read for Time {
+        fn read(node: &Node) -> Result<Self, Error> {
+            let s = String::read(node)?;
             Timestamp::parse_rfc3339(&s).map(Time).ok_or_else(|| {
-                serde::de::Error::invalid_value(
-                    serde::de::Unexpected::Str(&s),
-                    &"an RFC 3339 time such as 2026-01-01T00:00:00Z",
-                )
+                crate::read::invalid_value(node, "an RFC 3339 time such as 2026-01-01T00:00:00Z")
             })
         }
     }
@@ -349,35 +364,15 @@ pub mod intstr {
         }
     }
 
-    struct IntOrStringVisitor;
-
-    impl serde::de::Visitor<'_> for IntOrStringVisitor {
-        type Value = IntOrString;
-
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("IntOrString")
-        }
-
-        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<IntOrString, E> {
-            i32::try_from(v).map(IntOrString::Int).map_err(|_| {
-                E::invalid_value(serde::de::Unexpected::Signed(v), &"a 32-bit integer")
-            })
-        }
-
-        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<IntOrString, E> {
-            i32::try_from(v).map(IntOrString::Int).map_err(|_| {
-                E::invalid_value(serde::de::Unexpected::Unsigned(v), &"a 32-bit integer")
-            })
-        }
-
-        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<IntOrString, E> {
-            Ok(IntOrString::String(v.to_owned()))
-        }
-    }
-
-    impl<'de> Deserialize<'de> for IntOrString {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            d.deserialize_any(IntOrStringVisitor)
+    impl Read for IntOrString {
+        fn read(node: &Node) -> Result<Self, Error> {
+            match &node.value {
+                crate::yaml::Value::Int(i) => i32::try_from(*i)
+                    .map(IntOrString::Int)
+                    .map_err(|_| crate::read::invalid_value(node, "a 32-bit integer")),
+                crate::yaml::Value::Str(s) => Ok(IntOrString::String(s.clone())),
+                _ => Err(crate::read::invalid_type(node, "IntOrString")),
+            }
         }
     }
 
@@ -399,370 +394,348 @@ pub mod core {
     use std::collections::BTreeMap;
 
     api_kind!(Service, "v1", "Service" {
-        spec: ServiceSpec,
-        status: ServiceStatus,
+        spec "spec": ServiceSpec,
+        status "status": ServiceStatus,
     });
 
     api_struct! {
         pub struct ServiceSpec {
-            allocate_load_balancer_node_ports: bool,
-            #[serde(rename = "clusterIP")]
-            cluster_ip: String,
-            #[serde(rename = "clusterIPs")]
-            cluster_ips: Vec<String>,
-            #[serde(rename = "externalIPs")]
-            external_ips: Vec<String>,
-            external_name: String,
-            external_traffic_policy: String,
-            health_check_node_port: i32,
-            internal_traffic_policy: String,
-            ip_families: Vec<String>,
-            ip_family_policy: String,
-            load_balancer_class: String,
-            #[serde(rename = "loadBalancerIP")]
-            load_balancer_ip: String,
-            load_balancer_source_ranges: Vec<String>,
-            ports: Vec<ServicePort>,
-            publish_not_ready_addresses: bool,
-            selector: BTreeMap<String, String>,
-            session_affinity: String,
-            session_affinity_config: SessionAffinityConfig,
-            traffic_distribution: String,
-            #[serde(rename = "type")]
-            type_: String,
+            allocate_load_balancer_node_ports "allocateLoadBalancerNodePorts": bool,
+                        cluster_ip "clusterIP": String,
+                        cluster_ips "clusterIPs": Vec<String>,
+                        external_ips "externalIPs": Vec<String>,
+            external_name "externalName": String,
+            external_traffic_policy "externalTrafficPolicy": String,
+            health_check_node_port "healthCheckNodePort": i32,
+            internal_traffic_policy "internalTrafficPolicy": String,
+            ip_families "ipFamilies": Vec<String>,
+            ip_family_policy "ipFamilyPolicy": String,
+            load_balancer_class "loadBalancerClass": String,
+                        load_balancer_ip "loadBalancerIP": String,
+            load_balancer_source_ranges "loadBalancerSourceRanges": Vec<String>,
+            ports "ports": Vec<ServicePort>,
+            publish_not_ready_addresses "publishNotReadyAddresses": bool,
+            selector "selector": BTreeMap<String, String>,
+            session_affinity "sessionAffinity": String,
+            session_affinity_config "sessionAffinityConfig": SessionAffinityConfig,
+            traffic_distribution "trafficDistribution": String,
+                        type_ "type": String,
         }
     }
 
     api_struct! {
         pub struct ServicePort {
-            @required port: i32,
-            app_protocol: String,
-            name: String,
-            node_port: i32,
-            protocol: String,
-            target_port: IntOrString,
+            @required port "port": i32,
+            app_protocol "appProtocol": String,
+            name "name": String,
+            node_port "nodePort": i32,
+            protocol "protocol": String,
+            target_port "targetPort": IntOrString,
         }
     }
 
     api_struct! {
         pub struct SessionAffinityConfig {
-            #[serde(rename = "clientIP")]
-            client_ip: ClientIPConfig,
+                        client_ip "clientIP": ClientIPConfig,
         }
     }
 
     api_struct! {
         pub struct ClientIPConfig {
-            timeout_seconds: i32,
+            timeout_seconds "timeoutSeconds": i32,
         }
     }
 
     api_struct! {
         pub struct ServiceStatus {
-            load_balancer: LoadBalancerStatus,
+            load_balancer "loadBalancer": LoadBalancerStatus,
         }
     }
 
     api_struct! {
         pub struct LoadBalancerStatus {
-            ingress: Vec<LoadBalancerIngress>,
+            ingress "ingress": Vec<LoadBalancerIngress>,
         }
     }
 
     api_struct! {
         pub struct LoadBalancerIngress {
-            hostname: String,
-            ip: String,
-            ip_mode: String,
-            ports: Vec<PortStatus>,
+            hostname "hostname": String,
+            ip "ip": String,
+            ip_mode "ipMode": String,
+            ports "ports": Vec<PortStatus>,
         }
     }
 
     api_struct! {
         pub struct PortStatus {
-            @required port: i32,
-            @required protocol: String,
-            error: String,
+            @required port "port": i32,
+            @required protocol "protocol": String,
+            error "error": String,
         }
     }
 
     api_kind!(Pod, "v1", "Pod" {
-        spec: PodSpec,
-        status: PodStatus,
+        spec "spec": PodSpec,
+        status "status": PodStatus,
     });
 
     api_struct! {
         pub struct PodTemplateSpec {
-            metadata: ObjectMeta,
-            spec: PodSpec,
+            metadata "metadata": ObjectMeta,
+            spec "spec": PodSpec,
         }
     }
 
     api_struct! {
         pub struct PodSpec {
-            @required containers: Vec<Container>,
-            dns_policy: String,
-            host_network: bool,
-            hostname: String,
-            init_containers: Vec<Container>,
-            node_name: String,
-            node_selector: BTreeMap<String, String>,
-            readiness_gates: Vec<PodReadinessGate>,
-            restart_policy: String,
-            subdomain: String,
-            tolerations: Vec<Toleration>,
+            @required containers "containers": Vec<Container>,
+            dns_policy "dnsPolicy": String,
+            host_network "hostNetwork": bool,
+            hostname "hostname": String,
+            init_containers "initContainers": Vec<Container>,
+            node_name "nodeName": String,
+            node_selector "nodeSelector": BTreeMap<String, String>,
+            readiness_gates "readinessGates": Vec<PodReadinessGate>,
+            restart_policy "restartPolicy": String,
+            subdomain "subdomain": String,
+            tolerations "tolerations": Vec<Toleration>,
         }
     }
 
     api_struct! {
         pub struct Container {
-            @required name: String,
-            image: String,
-            ports: Vec<ContainerPort>,
-            restart_policy: String,
+            @required name "name": String,
+            image "image": String,
+            ports "ports": Vec<ContainerPort>,
+            restart_policy "restartPolicy": String,
         }
     }
 
     api_struct! {
         pub struct ContainerPort {
-            @required container_port: i32,
-            #[serde(rename = "hostIP")]
-            host_ip: String,
-            host_port: i32,
-            name: String,
-            protocol: String,
+            @required container_port "containerPort": i32,
+                        host_ip "hostIP": String,
+            host_port "hostPort": i32,
+            name "name": String,
+            protocol "protocol": String,
         }
     }
 
     api_struct! {
         pub struct PodReadinessGate {
-            @required condition_type: String,
+            @required condition_type "conditionType": String,
         }
     }
 
     api_struct! {
         pub struct Toleration {
-            effect: String,
-            key: String,
-            operator: String,
-            toleration_seconds: i64,
-            value: String,
+            effect "effect": String,
+            key "key": String,
+            operator "operator": String,
+            toleration_seconds "tolerationSeconds": i64,
+            value "value": String,
         }
     }
 
     api_struct! {
         pub struct PodStatus {
-            conditions: Vec<PodCondition>,
-            container_statuses: Vec<ContainerStatus>,
-            #[serde(rename = "hostIP")]
-            host_ip: String,
-            #[serde(rename = "hostIPs")]
-            host_ips: Vec<HostIP>,
-            init_container_statuses: Vec<ContainerStatus>,
-            message: String,
-            nominated_node_name: String,
-            phase: String,
-            #[serde(rename = "podIP")]
-            pod_ip: String,
-            #[serde(rename = "podIPs")]
-            pod_ips: Vec<PodIP>,
-            reason: String,
-            start_time: Time,
+            conditions "conditions": Vec<PodCondition>,
+            container_statuses "containerStatuses": Vec<ContainerStatus>,
+                        host_ip "hostIP": String,
+                        host_ips "hostIPs": Vec<HostIP>,
+            init_container_statuses "initContainerStatuses": Vec<ContainerStatus>,
+            message "message": String,
+            nominated_node_name "nominatedNodeName": String,
+            phase "phase": String,
+                        pod_ip "podIP": String,
+                        pod_ips "podIPs": Vec<PodIP>,
+            reason "reason": String,
+            start_time "startTime": Time,
         }
     }
 
     api_struct! {
         pub struct PodCondition {
-            @required status: String,
-            @required #[serde(rename = "type")]
-            type_: String,
-            last_transition_time: Time,
-            message: String,
-            reason: String,
+            @required status "status": String,
+                        @required type_ "type": String,
+            last_transition_time "lastTransitionTime": Time,
+            message "message": String,
+            reason "reason": String,
         }
     }
 
     api_struct! {
         pub struct PodIP {
-            @required ip: String,
+            @required ip "ip": String,
         }
     }
 
     api_struct! {
         pub struct HostIP {
-            @required ip: String,
+            @required ip "ip": String,
         }
     }
 
     api_struct! {
         pub struct ContainerStatus {
-            @required image: String,
-            @required #[serde(rename = "imageID")]
-            image_id: String,
-            @required name: String,
-            @required ready: bool,
-            @required restart_count: i32,
-            #[serde(rename = "containerID")]
-            container_id: String,
-            last_state: ContainerState,
-            started: bool,
-            state: ContainerState,
+            @required image "image": String,
+                        @required image_id "imageID": String,
+            @required name "name": String,
+            @required ready "ready": bool,
+            @required restart_count "restartCount": i32,
+                        container_id "containerID": String,
+            last_state "lastState": ContainerState,
+            started "started": bool,
+            state "state": ContainerState,
         }
     }
 
     api_struct! {
         pub struct ContainerState {
-            running: ContainerStateRunning,
-            terminated: ContainerStateTerminated,
-            waiting: ContainerStateWaiting,
+            running "running": ContainerStateRunning,
+            terminated "terminated": ContainerStateTerminated,
+            waiting "waiting": ContainerStateWaiting,
         }
     }
 
     api_struct! {
         pub struct ContainerStateRunning {
-            started_at: Time,
+            started_at "startedAt": Time,
         }
     }
 
     api_struct! {
         pub struct ContainerStateTerminated {
-            @required exit_code: i32,
-            finished_at: Time,
-            message: String,
-            reason: String,
-            signal: i32,
-            started_at: Time,
+            @required exit_code "exitCode": i32,
+            finished_at "finishedAt": Time,
+            message "message": String,
+            reason "reason": String,
+            signal "signal": i32,
+            started_at "startedAt": Time,
         }
     }
 
     api_struct! {
         pub struct ContainerStateWaiting {
-            message: String,
-            reason: String,
+            message "message": String,
+            reason "reason": String,
         }
     }
 
     api_kind!(Node, "v1", "Node" {
-        spec: NodeSpec,
-        status: NodeStatus,
+        spec "spec": NodeSpec,
+        status "status": NodeStatus,
     });
 
     api_struct! {
         pub struct NodeSpec {
-            #[serde(rename = "podCIDR")]
-            pod_cidr: String,
-            #[serde(rename = "podCIDRs")]
-            pod_cidrs: Vec<String>,
-            #[serde(rename = "providerID")]
-            provider_id: String,
-            taints: Vec<Taint>,
-            unschedulable: bool,
+                        pod_cidr "podCIDR": String,
+                        pod_cidrs "podCIDRs": Vec<String>,
+                        provider_id "providerID": String,
+            taints "taints": Vec<Taint>,
+            unschedulable "unschedulable": bool,
         }
     }
 
     api_struct! {
         pub struct Taint {
-            @required effect: String,
-            @required key: String,
-            time_added: Time,
-            value: String,
+            @required effect "effect": String,
+            @required key "key": String,
+            time_added "timeAdded": Time,
+            value "value": String,
         }
     }
 
     api_struct! {
         pub struct NodeStatus {
-            addresses: Vec<NodeAddress>,
-            conditions: Vec<NodeCondition>,
-            node_info: NodeSystemInfo,
+            addresses "addresses": Vec<NodeAddress>,
+            conditions "conditions": Vec<NodeCondition>,
+            node_info "nodeInfo": NodeSystemInfo,
         }
     }
 
     api_struct! {
         pub struct NodeAddress {
-            @required address: String,
-            @required #[serde(rename = "type")]
-            type_: String,
+            @required address "address": String,
+                        @required type_ "type": String,
         }
     }
 
     api_struct! {
         pub struct NodeCondition {
-            @required status: String,
-            @required #[serde(rename = "type")]
-            type_: String,
-            message: String,
-            reason: String,
+            @required status "status": String,
+                        @required type_ "type": String,
+            message "message": String,
+            reason "reason": String,
         }
     }
 
     api_struct! {
         pub struct NodeSystemInfo {
-            @required architecture: String,
-            @required #[serde(rename = "bootID")]
-            boot_id: String,
-            @required container_runtime_version: String,
-            @required kernel_version: String,
-            @required kube_proxy_version: String,
-            @required kubelet_version: String,
-            @required #[serde(rename = "machineID")]
-            machine_id: String,
-            @required operating_system: String,
-            @required os_image: String,
-            @required #[serde(rename = "systemUUID")]
-            system_uuid: String,
+            @required architecture "architecture": String,
+                        @required boot_id "bootID": String,
+            @required container_runtime_version "containerRuntimeVersion": String,
+            @required kernel_version "kernelVersion": String,
+            @required kube_proxy_version "kubeProxyVersion": String,
+            @required kubelet_version "kubeletVersion": String,
+                        @required machine_id "machineID": String,
+            @required operating_system "operatingSystem": String,
+            @required os_image "osImage": String,
+                        @required system_uuid "systemUUID": String,
         }
     }
 
     api_kind!(Namespace, "v1", "Namespace" {
-        status: NamespaceStatus,
+        status "status": NamespaceStatus,
     });
 
     api_struct! {
         pub struct NamespaceStatus {
-            phase: String,
+            phase "phase": String,
         }
     }
 
     api_kind!(Endpoints, "v1", "Endpoints" {
-        subsets: Vec<EndpointSubset>,
+        subsets "subsets": Vec<EndpointSubset>,
     });
 
     api_struct! {
         pub struct EndpointSubset {
-            addresses: Vec<EndpointAddress>,
-            not_ready_addresses: Vec<EndpointAddress>,
-            ports: Vec<EndpointPort>,
+            addresses "addresses": Vec<EndpointAddress>,
+            not_ready_addresses "notReadyAddresses": Vec<EndpointAddress>,
+            ports "ports": Vec<EndpointPort>,
         }
     }
 
     api_struct! {
         pub struct EndpointAddress {
-            @required ip: String,
-            hostname: String,
-            node_name: String,
-            target_ref: ObjectReference,
+            @required ip "ip": String,
+            hostname "hostname": String,
+            node_name "nodeName": String,
+            target_ref "targetRef": ObjectReference,
         }
     }
 
     api_struct! {
         /// A port of a v1 Endpoints subset.
         pub struct EndpointPort {
-            @required port: i32,
-            app_protocol: String,
-            name: String,
-            protocol: String,
+            @required port "port": i32,
+            app_protocol "appProtocol": String,
+            name "name": String,
+            protocol "protocol": String,
         }
     }
 
     api_struct! {
         pub struct ObjectReference {
-            api_version: String,
-            field_path: String,
-            kind: String,
-            name: String,
-            namespace: String,
-            resource_version: String,
-            uid: String,
+            api_version "apiVersion": String,
+            field_path "fieldPath": String,
+            kind "kind": String,
+            name "name": String,
+            namespace "namespace": String,
+            resource_version "resourceVersion": String,
+            uid "uid": String,
         }
     }
 }
@@ -774,62 +747,62 @@ pub mod apps {
     use super::*;
 
     api_kind!(Deployment, "apps/v1", "Deployment" {
-        spec: DeploymentSpec,
+        spec "spec": DeploymentSpec,
     });
 
     api_struct! {
         pub struct DeploymentSpec {
-            @required selector: LabelSelector,
-            @required template: PodTemplateSpec,
-            min_ready_seconds: i32,
-            paused: bool,
-            replicas: i32,
-            revision_history_limit: i32,
+            @required selector "selector": LabelSelector,
+            @required template "template": PodTemplateSpec,
+            min_ready_seconds "minReadySeconds": i32,
+            paused "paused": bool,
+            replicas "replicas": i32,
+            revision_history_limit "revisionHistoryLimit": i32,
         }
     }
 
     api_kind!(ReplicaSet, "apps/v1", "ReplicaSet" {
-        spec: ReplicaSetSpec,
+        spec "spec": ReplicaSetSpec,
     });
 
     api_struct! {
         pub struct ReplicaSetSpec {
-            @required selector: LabelSelector,
-            min_ready_seconds: i32,
-            replicas: i32,
-            template: PodTemplateSpec,
+            @required selector "selector": LabelSelector,
+            min_ready_seconds "minReadySeconds": i32,
+            replicas "replicas": i32,
+            template "template": PodTemplateSpec,
         }
     }
 
     api_kind!(StatefulSet, "apps/v1", "StatefulSet" {
-        spec: StatefulSetSpec,
+        spec "spec": StatefulSetSpec,
     });
 
     api_struct! {
         pub struct StatefulSetSpec {
-            @required selector: LabelSelector,
-            @required template: PodTemplateSpec,
-            ordinals: StatefulSetOrdinals,
-            pod_management_policy: String,
-            replicas: i32,
-            service_name: String,
+            @required selector "selector": LabelSelector,
+            @required template "template": PodTemplateSpec,
+            ordinals "ordinals": StatefulSetOrdinals,
+            pod_management_policy "podManagementPolicy": String,
+            replicas "replicas": i32,
+            service_name "serviceName": String,
         }
     }
 
     api_struct! {
         pub struct StatefulSetOrdinals {
-            start: i32,
+            start "start": i32,
         }
     }
 
     api_kind!(DaemonSet, "apps/v1", "DaemonSet" {
-        spec: DaemonSetSpec,
+        spec "spec": DaemonSetSpec,
     });
 
     api_struct! {
         pub struct DaemonSetSpec {
-            @required selector: LabelSelector,
-            @required template: PodTemplateSpec,
+            @required selector "selector": LabelSelector,
+            @required template "template": PodTemplateSpec,
         }
     }
 }
@@ -840,57 +813,57 @@ pub mod discovery {
     use super::*;
 
     api_kind!(EndpointSlice, "discovery.k8s.io/v1", "EndpointSlice" {
-        @required address_type: String,
-        @required endpoints: Vec<Endpoint>,
-        ports: Vec<EndpointPort>,
+        @required address_type "addressType": String,
+        @required endpoints "endpoints": Vec<Endpoint>,
+        ports "ports": Vec<EndpointPort>,
     });
 
     api_struct! {
         pub struct Endpoint {
-            @required addresses: Vec<String>,
-            conditions: EndpointConditions,
-            hints: EndpointHints,
-            hostname: String,
-            node_name: String,
-            target_ref: ObjectReference,
-            zone: String,
+            @required addresses "addresses": Vec<String>,
+            conditions "conditions": EndpointConditions,
+            hints "hints": EndpointHints,
+            hostname "hostname": String,
+            node_name "nodeName": String,
+            target_ref "targetRef": ObjectReference,
+            zone "zone": String,
         }
     }
 
     api_struct! {
         pub struct EndpointConditions {
-            ready: bool,
-            serving: bool,
-            terminating: bool,
+            ready "ready": bool,
+            serving "serving": bool,
+            terminating "terminating": bool,
         }
     }
 
     api_struct! {
         pub struct EndpointHints {
-            for_nodes: Vec<ForNode>,
-            for_zones: Vec<ForZone>,
+            for_nodes "forNodes": Vec<ForNode>,
+            for_zones "forZones": Vec<ForZone>,
         }
     }
 
     api_struct! {
         pub struct ForNode {
-            @required name: String,
+            @required name "name": String,
         }
     }
 
     api_struct! {
         pub struct ForZone {
-            @required name: String,
+            @required name "name": String,
         }
     }
 
     api_struct! {
         /// A port of an EndpointSlice.
         pub struct EndpointPort {
-            app_protocol: String,
-            name: String,
-            port: i32,
-            protocol: String,
+            app_protocol "appProtocol": String,
+            name "name": String,
+            port "port": i32,
+            protocol "protocol": String,
         }
     }
 }
@@ -900,121 +873,121 @@ pub mod networking {
     use super::*;
 
     api_kind!(Ingress, "networking.k8s.io/v1", "Ingress" {
-        spec: IngressSpec,
-        status: IngressStatus,
+        spec "spec": IngressSpec,
+        status "status": IngressStatus,
     });
 
     api_struct! {
         pub struct IngressSpec {
-            default_backend: IngressBackend,
-            ingress_class_name: String,
-            rules: Vec<IngressRule>,
-            tls: Vec<IngressTLS>,
+            default_backend "defaultBackend": IngressBackend,
+            ingress_class_name "ingressClassName": String,
+            rules "rules": Vec<IngressRule>,
+            tls "tls": Vec<IngressTLS>,
         }
     }
 
     api_struct! {
         pub struct IngressRule {
-            host: String,
-            http: HTTPIngressRuleValue,
+            host "host": String,
+            http "http": HTTPIngressRuleValue,
         }
     }
 
     api_struct! {
         pub struct HTTPIngressRuleValue {
-            @required paths: Vec<HTTPIngressPath>,
+            @required paths "paths": Vec<HTTPIngressPath>,
         }
     }
 
     api_struct! {
         pub struct HTTPIngressPath {
-            @required backend: IngressBackend,
-            @required path_type: String,
-            path: String,
+            @required backend "backend": IngressBackend,
+            @required path_type "pathType": String,
+            path "path": String,
         }
     }
 
     api_struct! {
         pub struct IngressBackend {
-            resource: TypedLocalObjectReference,
-            service: IngressServiceBackend,
+            resource "resource": TypedLocalObjectReference,
+            service "service": IngressServiceBackend,
         }
     }
 
     api_struct! {
         pub struct TypedLocalObjectReference {
-            @required kind: String,
-            @required name: String,
-            api_group: String,
+            @required kind "kind": String,
+            @required name "name": String,
+            api_group "apiGroup": String,
         }
     }
 
     api_struct! {
         pub struct IngressServiceBackend {
-            @required name: String,
-            port: ServiceBackendPort,
+            @required name "name": String,
+            port "port": ServiceBackendPort,
         }
     }
 
     api_struct! {
         pub struct ServiceBackendPort {
-            name: String,
-            number: i32,
+            name "name": String,
+            number "number": i32,
         }
     }
 
     api_struct! {
         pub struct IngressTLS {
-            hosts: Vec<String>,
-            secret_name: String,
+            hosts "hosts": Vec<String>,
+            secret_name "secretName": String,
         }
     }
 
     api_struct! {
         pub struct IngressStatus {
-            load_balancer: IngressLoadBalancerStatus,
+            load_balancer "loadBalancer": IngressLoadBalancerStatus,
         }
     }
 
     api_struct! {
         pub struct IngressLoadBalancerStatus {
-            ingress: Vec<IngressLoadBalancerIngress>,
+            ingress "ingress": Vec<IngressLoadBalancerIngress>,
         }
     }
 
     api_struct! {
         pub struct IngressLoadBalancerIngress {
-            hostname: String,
-            ip: String,
-            ports: Vec<IngressPortStatus>,
+            hostname "hostname": String,
+            ip "ip": String,
+            ports "ports": Vec<IngressPortStatus>,
         }
     }
 
     api_struct! {
         pub struct IngressPortStatus {
-            @required port: i32,
-            @required protocol: String,
-            error: String,
+            @required port "port": i32,
+            @required protocol "protocol": String,
+            error "error": String,
         }
     }
 
     api_kind!(IngressClass, "networking.k8s.io/v1", "IngressClass" {
-        spec: IngressClassSpec,
+        spec "spec": IngressClassSpec,
     });
 
     api_struct! {
         pub struct IngressClassSpec {
-            controller: String,
+            controller "controller": String,
         }
     }
 
     api_kind!(ServiceCIDR, "networking.k8s.io/v1", "ServiceCIDR" {
-        spec: ServiceCIDRSpec,
+        spec "spec": ServiceCIDRSpec,
     });
 
     api_struct! {
         pub struct ServiceCIDRSpec {
-            cidrs: Vec<String>,
+            cidrs "cidrs": Vec<String>,
         }
     }
 }

@@ -9,7 +9,6 @@
 
 pub mod alloc;
 pub mod cluster;
-pub mod de;
 pub mod decode;
 pub mod defaults;
 pub mod diag;
@@ -25,6 +24,7 @@ pub mod model;
 pub mod net;
 pub mod printers;
 pub mod proxy;
+pub mod read;
 pub mod rng;
 pub mod showcase;
 pub mod sim;

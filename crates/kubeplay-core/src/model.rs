@@ -7,37 +7,29 @@ use crate::k8s::discovery::EndpointSlice;
 use crate::k8s::meta::ObjectMeta;
 use crate::k8s::networking::{Ingress, IngressClass, ServiceCIDR};
 use crate::yaml::Node;
-use serde::Deserialize;
 
-/// `kubeproxy.config.k8s.io/v1alpha1` KubeProxyConfiguration: only the fields
-/// that change routing. k8s-openapi has no type for it.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct KubeProxyConfiguration {
-    /// The pod CIDR(s), comma-separated, used to tell pod traffic from other traffic.
-    #[serde(default, rename = "clusterCIDR")]
-    pub cluster_cidr: Option<String>,
-    /// How local (pod) traffic is detected: `ClusterCIDR`, `NodeCIDR`, ...
-    #[serde(default)]
-    pub detect_local_mode: Option<String>,
-    /// CIDRs whose addresses accept NodePort traffic; empty means every address.
-    #[serde(default)]
-    pub node_port_addresses: Option<Vec<String>>,
-    /// The iptables section.
-    #[serde(default)]
-    pub iptables: Option<KubeProxyIptables>,
+crate::k8s::api_struct! {
+    /// `kubeproxy.config.k8s.io/v1alpha1` KubeProxyConfiguration: only the
+    /// fields that change routing (`clusterCIDR`: the pod CIDRs, comma-separated,
+    /// that tell pod traffic from other traffic; `detectLocalMode`: how local
+    /// traffic is detected; `nodePortAddresses`: the CIDRs whose addresses
+    /// accept NodePort traffic, empty meaning every address).
+    pub struct KubeProxyConfiguration {
+        cluster_cidr "clusterCIDR": String,
+        detect_local_mode "detectLocalMode": String,
+        node_port_addresses "nodePortAddresses": Vec<String>,
+        iptables "iptables": KubeProxyIptables,
+    }
 }
 
-/// The `iptables` section of a KubeProxyConfiguration.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct KubeProxyIptables {
-    /// SNAT every packet sent to a ClusterIP.
-    #[serde(default)]
-    pub masquerade_all: Option<bool>,
-    /// Whether `127.0.0.1:<nodePort>` works (default true).
-    #[serde(default)]
-    pub localhost_node_ports: Option<bool>,
+crate::k8s::api_struct! {
+    /// The `iptables` section of a KubeProxyConfiguration: `masqueradeAll`
+    /// SNATs every packet sent to a ClusterIP; `localhostNodePorts` says whether
+    /// `127.0.0.1:<nodePort>` works (default true).
+    pub struct KubeProxyIptables {
+        masquerade_all "masqueradeAll": bool,
+        localhost_node_ports "localhostNodePorts": bool,
+    }
 }
 
 /// One decoded object of a simulated kind.

@@ -687,9 +687,11 @@ fn traffic_policies(spec: &ServiceSpec, ty: &str, out: &mut Vec<FieldError>) {
 mod tests {
     use super::*;
 
-    /// Decodes a Service from JSON, as the front end does from YAML.
+    /// Reads a Service written as JSON (which is YAML), as the front end does.
     fn svc(json: serde_json::Value) -> Service {
-        serde_json::from_value(json).expect("test Service decodes")
+        let (docs, _) = crate::yaml::parse_stream(&json.to_string());
+        let root = docs.into_iter().next().expect("a document").root;
+        crate::read::read(&root).expect("test Service decodes")
     }
 
     fn messages(svc: &Service) -> Vec<String> {
