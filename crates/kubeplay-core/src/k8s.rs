@@ -29,6 +29,7 @@ macro_rules! api_struct {
             $( $of:ident $oj:literal : $ot:ty, )*
         }
     ) => {
+        #[doc = concat!("`", stringify!($name), "` of the Kubernetes API.")]
         $(#[$m])*
         #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
         pub struct $name {
