@@ -841,6 +841,7 @@ pub fn default_nodes() -> Vec<Node> {
                     architecture: "amd64".to_owned(),
                     ..NodeSystemInfo::default()
                 }),
+                ..NodeStatus::default()
             }),
         })
         .collect()

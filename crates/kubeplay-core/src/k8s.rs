@@ -387,6 +387,44 @@ pub mod intstr {
     }
 }
 
+/// `io.k8s.apimachinery.pkg.api.resource`
+pub mod resource {
+    use super::*;
+
+    /// A resource amount as written (`110`, `"500m"`, `"1Gi"`). The API
+    /// accepts a number or a string; both are kept as text.
+    #[derive(Clone, Debug, Default, PartialEq, Eq)]
+    pub struct Quantity(pub String);
+
+    impl Quantity {
+        /// The amount as a whole number when it is one without a suffix
+        /// (`110`, `"110"`), as a pod count is written.
+        pub fn as_count(&self) -> Option<u64> {
+            self.0.trim().parse().ok()
+        }
+    }
+
+    impl Read for Quantity {
+        fn read(node: &Node) -> Result<Self, Error> {
+            match &node.value {
+                crate::yaml::Value::Str(s) => Ok(Quantity(s.clone())),
+                crate::yaml::Value::Int(i) => Ok(Quantity(i.to_string())),
+                crate::yaml::Value::Float(f) if f.is_finite() => Ok(Quantity(f.to_string())),
+                _ => Err(crate::read::invalid_type(
+                    node,
+                    "a quantity (a number or a string)",
+                )),
+            }
+        }
+    }
+
+    impl Serialize for Quantity {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(&self.0)
+        }
+    }
+}
+
 /// `io.k8s.api.core.v1`
 pub mod core {
     use super::intstr::IntOrString;
@@ -651,6 +689,8 @@ pub mod core {
     api_struct! {
         pub struct NodeStatus {
             addresses "addresses": Vec<NodeAddress>,
+            allocatable "allocatable": BTreeMap<String, super::resource::Quantity>,
+            capacity "capacity": BTreeMap<String, super::resource::Quantity>,
             conditions "conditions": Vec<NodeCondition>,
             node_info "nodeInfo": NodeSystemInfo,
         }

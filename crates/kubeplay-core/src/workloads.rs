@@ -37,6 +37,7 @@ use crate::k8s::core::{
     PodSpec, PodStatus, PodTemplateSpec,
 };
 use crate::k8s::meta::{ObjectMeta, OwnerReference};
+use crate::k8s::resource::Quantity;
 use crate::model::{Object, Resource};
 use crate::net::Cidr;
 use std::collections::{BTreeMap, BTreeSet};
@@ -166,7 +167,13 @@ pub struct NodeInfo {
     pub pod_cidr: Option<Cidr>,
     /// The node's first InternalIP (or any address).
     pub address: Option<String>,
+    /// How many pods the node takes: `status.allocatable.pods`, else
+    /// `status.capacity.pods`, else the kubelet's default `maxPods` of 110.
+    pub max_pods: usize,
 }
+
+/// The kubelet's default `maxPods`.
+pub const DEFAULT_MAX_PODS: usize = 110;
 
 /// Reads what scheduling needs from the cluster's nodes. Nodes without a
 /// podCIDR get `10.244.<i+1>.0/24` by their position, as kind would assign.
@@ -194,6 +201,17 @@ pub fn node_infos(nodes: &[Node]) -> Vec<NodeInfo> {
                     })
                     .unwrap_or_default(),
                 pod_cidr,
+                max_pods: {
+                    let status = n.status.as_ref();
+                    let pods = |m: Option<&BTreeMap<String, Quantity>>| {
+                        m.and_then(|m| m.get("pods")).and_then(Quantity::as_count)
+                    };
+                    pods(status.and_then(|s| s.allocatable.as_ref()))
+                        .or_else(|| pods(status.and_then(|s| s.capacity.as_ref())))
+                        .map_or(DEFAULT_MAX_PODS, |c| {
+                            usize::try_from(c).unwrap_or(usize::MAX)
+                        })
+                },
                 address: n
                     .status
                     .as_ref()
@@ -413,27 +431,64 @@ fn wanted(objects: &[Object], nodes: &[NodeInfo]) -> Vec<Wanted> {
 /// toleration with no key and operator Exists tolerates everything) and, for
 /// the scheduler but not DaemonSets, cordoning.
 fn fits(spec: Option<&PodSpec>, node: &NodeInfo, daemon: bool) -> bool {
+    misfit(spec, node, daemon).is_none()
+}
+
+/// Why a pod with `spec` may not run on `node`, in the scheduler's words
+/// (the filter plugins' reasons), or `None` when it may.
+fn misfit(spec: Option<&PodSpec>, node: &NodeInfo, daemon: bool) -> Option<String> {
     if node.unschedulable && !daemon {
-        return false;
+        return Some("node(s) were unschedulable".to_owned());
     }
     if let Some(sel) = spec.and_then(|s| s.node_selector.as_ref())
         && !sel.iter().all(|(k, v)| node.labels.get(k) == Some(v))
     {
-        return false;
+        return Some("node(s) didn't match Pod's node affinity/selector".to_owned());
     }
     let tolerations = spec
         .and_then(|s| s.tolerations.as_deref())
         .unwrap_or_default();
-    node.taints.iter().all(|(key, value)| {
-        tolerations.iter().any(|t| {
-            let op = t.operator.as_deref().unwrap_or("Equal");
-            match t.key.as_deref() {
-                None | Some("") => op == "Exists",
-                Some(k) if k == key => op == "Exists" || t.value.as_deref().unwrap_or("") == value,
-                _ => false,
-            }
+    node.taints
+        .iter()
+        .find(|(key, value)| {
+            !tolerations.iter().any(|t| {
+                let op = t.operator.as_deref().unwrap_or("Equal");
+                match t.key.as_deref() {
+                    None | Some("") => op == "Exists",
+                    Some(k) if k == key => {
+                        op == "Exists" || t.value.as_deref().unwrap_or("") == value
+                    }
+                    _ => false,
+                }
+            })
         })
-    })
+        .map(|(key, value)| format!("node(s) had untolerated taint {{{key}: {value}}}"))
+}
+
+/// The `PodScheduled=False` message of a pod no node takes, as the
+/// scheduler writes it: `0/3 nodes are available: 1 node(s) were
+/// unschedulable, 2 Too many pods.` (reasons counted, then sorted as text).
+fn unschedulable_message(spec: Option<&PodSpec>, nodes: &[NodeInfo], load: &[usize]) -> String {
+    let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
+    for (n, &count) in nodes.iter().zip(load) {
+        let reason = misfit(spec, n, false)
+            .or_else(|| (count >= n.max_pods).then(|| "Too many pods".to_owned()));
+        if let Some(r) = reason {
+            *reasons.entry(r).or_default() += 1;
+        }
+    }
+    // The scheduler sorts the "<count> <reason>" strings themselves.
+    let mut parts: Vec<String> = reasons.iter().map(|(r, c)| format!("{c} {r}")).collect();
+    parts.sort();
+    if parts.is_empty() {
+        format!("0/{} nodes are available.", nodes.len())
+    } else {
+        format!(
+            "0/{} nodes are available: {}.",
+            nodes.len(),
+            parts.join(", ")
+        )
+    }
 }
 
 fn schedule_and_address(
@@ -443,37 +498,61 @@ fn schedule_and_address(
 ) -> Vec<Pod> {
     let mut pods: Vec<Pod> = Vec::with_capacity(wanted.len());
     let not_ready: Vec<bool> = wanted.iter().map(|w| w.not_ready).collect();
+    // Pods per node, against each node's maxPods: first those whose node is
+    // already fixed (a stated status, a nodeName, a DaemonSet's), then each
+    // pod the scheduler places, in manifest order.
+    let index_of = |name: &str| nodes.iter().position(|n| n.name == name);
+    let mut load: Vec<usize> = vec![0; nodes.len()];
+    for w in &wanted {
+        let fixed = if w.pod.status.is_some() {
+            w.pod.spec.as_ref().and_then(|s| s.node_name.as_deref())
+        } else {
+            w.node.as_deref()
+        };
+        if let Some(i) = fixed.and_then(index_of) {
+            load[i] += 1;
+        }
+    }
+    let mut unplaced: Vec<Option<String>> = Vec::with_capacity(wanted.len());
     for w in wanted {
         let mut pod = w.pod;
         if pod.status.is_some() {
             // A pod with a stated status is a fact from a live cluster: a
             // Pending one stays unscheduled, a Running one stays where it is.
             pods.push(pod);
+            unplaced.push(None);
             continue;
         }
+        let fixed = w.node.is_some();
         let node = w.node.or_else(|| {
             // Cordoning is left out of the round so that cordoning (or
             // draining) a node moves only the pods that were on it, as a
             // drain does: the others keep their place.
-            let fitting: Vec<&NodeInfo> = nodes
-                .iter()
-                .filter(|n| fits(pod.spec.as_ref(), n, true))
+            let fitting: Vec<usize> = (0..nodes.len())
+                .filter(|&i| fits(pod.spec.as_ref(), &nodes[i], true))
                 .collect();
             if fitting.is_empty() {
                 return None;
             }
             // Spread one workload's replicas round-robin from a start chosen by
             // its name: stable when other workloads change. A replica whose
-            // node is cordoned goes to the next schedulable one in the round.
+            // node is cordoned or full goes to the next one in the round.
             let len = fitting.len();
             let first = (fnv1a(&w.spread_key) % len as u64) as usize + w.ordinal;
             (0..len)
                 .map(|k| fitting[(first + k) % len])
-                .find(|n| fits(pod.spec.as_ref(), n, false))
-                .map(|n| n.name.clone())
+                .find(|&i| fits(pod.spec.as_ref(), &nodes[i], false) && load[i] < nodes[i].max_pods)
+                .map(|i| nodes[i].name.clone())
         });
-        if let Some(n) = &node {
-            pod.spec.get_or_insert_with(PodSpec::default).node_name = Some(n.clone());
+        match &node {
+            Some(n) => {
+                if !fixed && let Some(i) = index_of(n) {
+                    load[i] += 1;
+                }
+                pod.spec.get_or_insert_with(PodSpec::default).node_name = Some(n.clone());
+                unplaced.push(None);
+            }
+            None => unplaced.push(Some(unschedulable_message(pod.spec.as_ref(), nodes, &load))),
         }
         pods.push(pod);
     }
@@ -534,6 +613,7 @@ fn schedule_and_address(
                     type_: "PodScheduled".to_owned(),
                     status: "False".to_owned(),
                     reason: Some("Unschedulable".to_owned()),
+                    message: unplaced[i].clone(),
                     ..PodCondition::default()
                 }]),
                 ..PodStatus::default()
@@ -688,6 +768,86 @@ mod tests {
                     .contains(ip)
             );
         }
+    }
+
+    /// Pods of the whole cluster built from `text` (its own nodes, if any).
+    fn built(text: &str) -> Vec<Pod> {
+        crate::analyze(text).cluster.pods
+    }
+
+    fn scheduled_message(p: &Pod) -> Option<String> {
+        p.status
+            .as_ref()
+            .and_then(|s| s.conditions.as_ref())
+            .and_then(|c| c.iter().find(|c| c.type_ == "PodScheduled"))
+            .filter(|c| c.status == "False")
+            .and_then(|c| c.message.clone())
+    }
+
+    #[test]
+    fn a_full_node_takes_no_more_pods() {
+        // Two nodes: one takes 2 pods (allocatable), one is cordoned.
+        let nodes = "apiVersion: v1\nkind: Node\nmetadata: {name: a}\nstatus:\n  allocatable: {pods: \"2\"}\n  capacity: {pods: 110}\n---\napiVersion: v1\nkind: Node\nmetadata: {name: b}\nspec: {unschedulable: true}\nstatus:\n  capacity: {pods: 4}\n";
+        let text = format!(
+            "{nodes}---\n{}",
+            DEPLOY.replace("replicas: 3", "replicas: 4")
+        );
+        let web: Vec<Pod> = built(&text)
+            .into_iter()
+            .filter(|p| {
+                p.metadata
+                    .name
+                    .as_deref()
+                    .is_some_and(|n| n.starts_with("web-"))
+            })
+            .collect();
+        assert_eq!(web.len(), 4);
+        let on_a = web
+            .iter()
+            .filter(|p| p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some("a"))
+            .count();
+        // CoreDNS's two pods came first (system objects) and filled node a.
+        let coredns_on_a = built(&text)
+            .iter()
+            .filter(|p| {
+                p.metadata
+                    .name
+                    .as_deref()
+                    .is_some_and(|n| n.starts_with("coredns-"))
+                    && p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some("a")
+            })
+            .count();
+        assert_eq!(
+            on_a + coredns_on_a,
+            2,
+            "allocatable.pods wins over capacity.pods"
+        );
+        let pending: Vec<String> = web.iter().filter_map(scheduled_message).collect();
+        assert_eq!(pending.len(), 4 - on_a);
+        assert!(
+            pending
+                .iter()
+                .all(|m| m
+                    == "0/2 nodes are available: 1 Too many pods, 1 node(s) were unschedulable."),
+            "{pending:?}"
+        );
+    }
+
+    #[test]
+    fn the_default_max_pods_is_110() {
+        let node = "apiVersion: v1\nkind: Node\nmetadata: {name: only}\n---\n";
+        let text = format!("{node}{}", DEPLOY.replace("replicas: 3", "replicas: 120"));
+        let pods = built(&text);
+        let running = pods
+            .iter()
+            .filter(|p| p.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Running"))
+            .count();
+        assert_eq!(running, DEFAULT_MAX_PODS);
+        let messages: BTreeSet<String> = pods.iter().filter_map(scheduled_message).collect();
+        assert_eq!(
+            messages,
+            BTreeSet::from(["0/1 nodes are available: 1 Too many pods.".to_owned()])
+        );
     }
 
     #[test]
