@@ -429,7 +429,9 @@ fn add_system_objects(
                         p.origin.is_some() && p.svc.metadata.name.as_deref() == Some("kube-dns")
                     });
                 if !dns_pods_stated && !dns_stated {
-                    workloads.push(o.clone());
+                    // First in line for the scheduler: CoreDNS was running
+                    // before anything in the manifest was applied.
+                    workloads.insert(0, o.clone());
                 }
             }
             _ => {}

@@ -72,12 +72,13 @@ pub struct Element {
     /// (`Pod/ns/name`, `Node/name`, `Service/ns/name`,
     /// `CloudLoadBalancer/ns/name`, `ExternalClient/203.0.113.10`,
     /// `IngressController`, `ExternalHost/db.example.com`), plus `Cluster`
-    /// for the boundary and `Group/ns/workload/node` for collapsed pods, so a
-    /// trace's path maps straight onto boxes.
+    /// for the boundary, `Unscheduled` for the band of Pending pods, and
+    /// `Group/ns/workload/node` for collapsed pods (`Group/ns/workload/` when
+    /// Pending), so a trace's path maps straight onto boxes.
     pub id: String,
     /// The DOM `data-kind` (DESIGN.md): Service, Pod, Node, ExternalClient,
-    /// CloudLoadBalancer, ExternalHost, IngressController, plus Cluster and
-    /// PodGroup.
+    /// CloudLoadBalancer, ExternalHost, IngressController, plus Cluster,
+    /// Unscheduled (the band of Pending pods) and PodGroup.
     pub kind: &'static str,
     /// The namespace of namespaced kinds (Service, Pod, PodGroup, CloudLoadBalancer).
     pub namespace: Option<String>,
@@ -307,7 +308,10 @@ impl Svc {
 struct PodInfo {
     ns: String,
     name: String,
+    /// Empty for a pod no node took (Pending).
     node: String,
+    /// Why it is not scheduled: the PodScheduled condition's message.
+    pending: Option<String>,
     workload: String,
     ip: String,
     ready: bool,
@@ -391,15 +395,27 @@ fn pods(cluster: &Cluster) -> Vec<PodInfo> {
     let mut out: Vec<PodInfo> = cluster
         .pods
         .iter()
-        .filter_map(|p| {
-            let node = p.spec.as_ref().and_then(|s| s.node_name.clone())?;
+        .map(|p| {
+            let node = p
+                .spec
+                .as_ref()
+                .and_then(|s| s.node_name.clone())
+                .unwrap_or_default();
+            let pending = node.is_empty().then(|| {
+                p.status
+                    .as_ref()
+                    .and_then(|s| s.conditions.as_ref())
+                    .and_then(|c| c.iter().find(|c| c.type_ == "PodScheduled"))
+                    .and_then(|c| c.message.clone().or_else(|| c.reason.clone()))
+                    .unwrap_or_else(|| "no node takes it".to_owned())
+            });
             let name = p.metadata.name.clone().unwrap_or_default();
             let owners: Option<Vec<(String, String)>> = p
                 .metadata
                 .owner_references
                 .as_ref()
                 .map(|o| o.iter().map(|r| (r.kind.clone(), r.name.clone())).collect());
-            Some(PodInfo {
+            PodInfo {
                 ns: p
                     .metadata
                     .namespace
@@ -408,12 +424,13 @@ fn pods(cluster: &Cluster) -> Vec<PodInfo> {
                 workload: workload_of(&name, owners.as_deref()),
                 name,
                 node,
+                pending,
                 ip: kubeplay_core::workloads::pod_ip(p)
                     .map(|ip| ip.to_string())
                     .unwrap_or_else(|| "<none>".to_owned()),
                 ready: kubeplay_core::workloads::is_ready(p),
                 labels: p.metadata.labels.clone().unwrap_or_default(),
-            })
+            }
         })
         .collect();
     out.sort_by(|a, b| (&a.ns, &a.name).cmp(&(&b.ns, &b.name)));
@@ -549,7 +566,7 @@ pub fn layout(cluster: &Cluster) -> Scene {
 
     // Pods, by node, then by workload (BTreeMap keeps both sorted by name).
     let mut by_node: BTreeMap<&str, BTreeMap<(&str, &str), Vec<&PodInfo>>> = BTreeMap::new();
-    for p in &pods {
+    for p in pods.iter().filter(|p| !p.node.is_empty()) {
         by_node
             .entry(p.node.as_str())
             .or_default()
@@ -633,6 +650,96 @@ pub fn layout(cluster: &Cluster) -> Scene {
                     y += GROUP_GAP - POD_GAP;
                 }
             }
+        }
+        row_y += h + NODE_GAP;
+    }
+    // Pods no node takes (Pending): a dashed band under the nodes, one
+    // column per workload in the nodes' grid, so they are seen, not lost.
+    let mut pending: BTreeMap<(&str, &str), Vec<&PodInfo>> = BTreeMap::new();
+    for p in pods.iter().filter(|p| p.node.is_empty()) {
+        pending
+            .entry((p.ns.as_str(), p.workload.as_str()))
+            .or_default()
+            .push(p);
+    }
+    if !pending.is_empty() {
+        let group_h = |g: &[&PodInfo]| {
+            let n = if g.len() > COLLAPSE_ABOVE { 1 } else { g.len() };
+            GROUP_LABEL + n as f32 * (POD_H + POD_GAP) - POD_GAP
+        };
+        let groups: Vec<(&(&str, &str), &Vec<&PodInfo>)> = pending.iter().collect();
+        // As many columns as node widths fit the band (at least the nodes').
+        let cols = (((inner_w + NODE_GAP) / (NODE_W + NODE_GAP)).floor() as usize).max(1);
+        let body: f32 = groups
+            .chunks(cols)
+            .map(|row| row.iter().map(|(_, g)| group_h(g)).fold(0.0, f32::max) + GROUP_GAP)
+            .sum();
+        let h = NODE_HEADER + body - GROUP_GAP + NODE_PAD;
+        let id = "Unscheduled".to_owned();
+        let count: usize = groups.iter().map(|(_, g)| g.len()).sum();
+        let mut band = boxed(
+            "Unscheduled",
+            id.clone(),
+            "pending".to_owned(),
+            (left, row_y, inner_w, h),
+        );
+        band.title = format!("Pending: {count} pod(s) not scheduled");
+        band.lines = groups
+            .first()
+            .and_then(|(_, g)| g.first())
+            .and_then(|p| p.pending.clone())
+            .into_iter()
+            .collect();
+        band.parent = Some("Cluster".to_owned());
+        node_elements.push(band);
+        let mut y = row_y + NODE_HEADER;
+        for row in groups.chunks(cols) {
+            for (i, ((ns, workload), group)) in row.iter().enumerate() {
+                let px = left + i as f32 * (NODE_W + NODE_GAP) + NODE_PAD;
+                captions.push(Caption {
+                    text: if *ns == "default" {
+                        (*workload).to_owned()
+                    } else {
+                        format!("{ns}/{workload}")
+                    },
+                    x: px + 2.0,
+                    y: y + GROUP_LABEL - 4.0,
+                    parent: id.clone(),
+                });
+                let mut py = y + GROUP_LABEL;
+                if group.len() > COLLAPSE_ABOVE {
+                    let mut e = boxed(
+                        "PodGroup",
+                        format!("Group/{ns}/{workload}/"),
+                        (*workload).to_owned(),
+                        (px, py, POD_W, POD_H),
+                    );
+                    e.namespace = Some((*ns).to_owned());
+                    e.title = format!("{workload} ×{}", group.len());
+                    e.lines = vec![format!("{} pending", group.len())];
+                    e.members = group.iter().map(|p| p.name.clone()).collect();
+                    e.parent = Some(id.clone());
+                    e.ready = Some(false);
+                    pod_elements.push(e);
+                } else {
+                    for p in group.iter() {
+                        let mut e = boxed(
+                            "Pod",
+                            format!("Pod/{}/{}", p.ns, p.name),
+                            p.name.clone(),
+                            (px, py, POD_W, POD_H),
+                        );
+                        e.namespace = Some(p.ns.clone());
+                        e.title = p.name.clone();
+                        e.lines = vec!["Pending".to_owned()];
+                        e.parent = Some(id.clone());
+                        e.ready = Some(false);
+                        pod_elements.push(e);
+                        py += POD_H + POD_GAP;
+                    }
+                }
+            }
+            y += row.iter().map(|(_, g)| group_h(g)).fold(0.0, f32::max) + GROUP_GAP;
         }
         row_y += h + NODE_GAP;
     }

@@ -89,6 +89,7 @@ text{{fill:{text}}}\
 .cluster{{fill:{cluster};stroke:{clusterline};stroke-width:1.5}}\
 .clabel{{fill:{accent};font-weight:600;font-size:13px;letter-spacing:.04em}}\
 .node{{fill:{node};stroke:{nodeline};stroke-width:1.2}}\
+.node.pend{{fill:none;stroke:{notready};stroke-dasharray:6 4}}\
 .svc{{fill:{svc};stroke:{accent};stroke-width:1.5}}\
 .svc.sys{{stroke:{clusterline}}}\
 .svc.en{{stroke-dasharray:5 3}}\
@@ -582,10 +583,15 @@ pub fn to_svg_parts(scene: &Scene, options: &SvgOptions) -> SvgParts {
             );
         });
     }
-    for e in of(&["Node"]) {
+    for e in of(&["Node", "Unscheduled"]) {
         parts.draw(e.id.clone(), |out| {
             open_group(out, e, options.focusable);
-            rect(out, e, 10.0, "node");
+            let class = if e.kind == "Node" {
+                "node"
+            } else {
+                "node pend"
+            };
+            rect(out, e, 10.0, class);
             body(out, e, 12.0, 24.0, 16.0, "s muted");
             out.push_str("</g>");
         });
@@ -637,7 +643,7 @@ pub fn to_svg_parts(scene: &Scene, options: &SvgOptions) -> SvgParts {
     }
     for e in &scene.elements {
         match e.kind {
-            "Cluster" | "Node" => continue,
+            "Cluster" | "Node" | "Unscheduled" => continue,
             _ => {}
         }
         parts.draw(e.id.clone(), |out| {

@@ -229,6 +229,62 @@ fn more_than_six_pods_of_a_workload_on_a_node_collapse_into_a_group() {
 }
 
 #[test]
+fn pods_no_node_takes_show_in_a_pending_band_with_the_reason() {
+    // One node that takes 4 pods; CoreDNS, running before the manifest was
+    // applied, is scheduled first.
+    let node = "apiVersion: v1\nkind: Node\nmetadata:\n  name: solo\nstatus:\n  capacity: {pods: 4}\n---\n";
+    let deploy = |name: &str, replicas: usize| {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\nspec:\n  replicas: {replicas}\n  selector:\n    matchLabels:\n      app: {name}\n  template:\n    metadata:\n      labels:\n        app: {name}\n    spec:\n      containers:\n      - name: c\n        image: nginx\n---\n"
+        )
+    };
+    let text = format!("{node}{}{}", deploy("web", 3), deploy("batch", 9));
+    let cluster = kubeplay_core::analyze(&text).cluster;
+    let scene = layout(&cluster);
+    let band = scene
+        .element("Unscheduled")
+        .expect("a band for Pending pods");
+    assert_eq!(band.kind, "Unscheduled");
+    assert_eq!(band.parent.as_deref(), Some("Cluster"));
+    // 2 CoreDNS + 3 web + 9 batch = 14 pods, 4 fit: 10 pending.
+    assert_eq!(band.title, "Pending: 10 pod(s) not scheduled");
+    assert_eq!(band.lines, ["0/1 nodes are available: 1 Too many pods."]);
+    let solo = scene.element("Node/solo").expect("node");
+    assert!(band.y >= solo.y + solo.h, "under the nodes");
+    let cluster_box = scene.element("Cluster").expect("boundary");
+    assert!(
+        band.y + band.h <= cluster_box.y + cluster_box.h,
+        "inside the cluster"
+    );
+    // Every pod is drawn once: on its node or in the band.
+    let drawn: usize = scene.elements.iter().filter(|e| e.kind == "Pod").count()
+        + scene
+            .elements
+            .iter()
+            .filter(|e| e.kind == "PodGroup")
+            .map(|e| e.members.len())
+            .sum::<usize>();
+    assert_eq!(drawn, cluster.pods.len());
+    let pending: Vec<&Element> = scene
+        .elements
+        .iter()
+        .filter(|e| e.parent.as_deref() == Some("Unscheduled"))
+        .collect();
+    assert!(pending.iter().all(|e| e.ready == Some(false)));
+    assert!(
+        pending.iter().all(|e| !e.name.starts_with("coredns-")),
+        "CoreDNS keeps its place"
+    );
+    // The nine batch pods collapse into one pending group.
+    let group = scene.element("Group/default/batch/").expect("batch group");
+    assert_eq!(group.lines, ["9 pending"]);
+    let svg = to_svg(&scene, &SvgOptions::default());
+    check_xml(&svg);
+    assert!(svg.contains(r#"data-kind="Unscheduled""#));
+    assert!(svg.contains("0/1 nodes are available: 1 Too many pods."));
+}
+
+#[test]
 fn nodes_wrap_into_rows_of_four() {
     let nodes: String = (1..=6)
         .map(|i| format!("apiVersion: v1\nkind: Node\nmetadata:\n  name: n{i}\n---\n"))
