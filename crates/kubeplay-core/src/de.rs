@@ -147,7 +147,7 @@ fn entries<'a>(node: &'a Node, extra: &'a [(String, Node)]) -> Vec<(String, &'a 
         out.push((k.clone(), v));
     }
     // Stable sort, then keep the last of each run of equal keys.
-    out.sort_by(|a, b| a.0.cmp(&b.0));
+    crate::order::sort_by(&mut out, |a, b| a.0.cmp(&b.0));
     let mut deduped: Vec<(String, &Node)> = Vec::with_capacity(out.len());
     for (k, v) in out {
         match deduped.last_mut() {
