@@ -136,7 +136,7 @@ pub fn analyze(text: &str) -> Analysis {
     let manifest = crate::decode::load(text);
     let mut diagnostics = manifest.diagnostics.clone();
     let cluster = build(&manifest, &mut diagnostics);
-    diagnostics.sort_by_key(|d| d.span.start);
+    crate::order::sort_by_key(&mut diagnostics, |d| d.span.start);
     Analysis {
         manifest,
         cluster,
@@ -265,9 +265,9 @@ pub fn build_with(
     }
     // Scheduling walks the nodes in this order: make it independent of the
     // order the manifest lists them in.
-    cluster
-        .nodes
-        .sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
+    crate::order::sort_by(&mut cluster.nodes, |a, b| {
+        a.metadata.name.cmp(&b.metadata.name)
+    });
     let mut pending: Vec<Pending> = Vec::new();
     let mut workload_objects: Vec<Object> = Vec::new();
     let mut legacy_endpoints = Vec::new();
@@ -330,7 +330,7 @@ pub fn build_with(
     for p in &mut pending {
         crate::defaults::service(&mut p.svc);
     }
-    pending.sort_by_cached_key(Pending::key);
+    crate::order::sort_by_cached_key(&mut pending, Pending::key);
     let allocations = allocate(&mut pending, service_cidrs, previous, diagnostics);
     for p in &pending {
         for e in crate::validate::service(&p.svc) {
@@ -794,7 +794,7 @@ pub fn first_lb_ingress(
 /// Keys are computed once and the objects moved once each: Pods are large,
 /// and a comparison sort would copy them around many times.
 fn sort_by_key<T>(items: &mut [T], meta: impl Fn(&T) -> &ObjectMeta) {
-    items.sort_by_cached_key(|item| {
+    crate::order::sort_by_cached_key(items, |item| {
         let m = meta(item);
         (
             m.namespace.clone().unwrap_or_else(|| "default".to_owned()),

@@ -44,7 +44,7 @@ pub fn load(text: &str) -> Manifest {
         decode_document(index, &doc.root, &mut m);
     }
     m.diagnostics.append(&mut diagnostics);
-    m.diagnostics.sort_by_key(|d| d.span.start);
+    crate::order::sort_by_key(&mut m.diagnostics, |d| d.span.start);
     m
 }
 

@@ -400,11 +400,9 @@ fn namespace_of(ns: Option<&String>) -> &str {
 
 impl<'a> Server<'a> {
     fn new(cluster: &'a Cluster) -> Server<'a> {
-        let mut namespaces: BTreeSet<String> =
-            ["default", "kube-system", "kube-public", "kube-node-lease"]
-                .into_iter()
-                .map(str::to_owned)
-                .collect();
+        let mut namespaces: BTreeSet<String> = crate::order::btree_set(
+            ["default", "kube-system", "kube-public", "kube-node-lease"].map(str::to_owned),
+        );
         let metas = cluster
             .services
             .iter()
@@ -414,14 +412,15 @@ impl<'a> Server<'a> {
         for m in metas {
             namespaces.insert(namespace_of(m.namespace.as_ref()).to_ascii_lowercase());
         }
-        let external_names = cluster
-            .services
-            .iter()
-            .filter(|s| is_external_name(s))
-            .filter_map(|s| s.spec.as_ref()?.external_name.as_deref())
-            .map(key)
-            .filter(|n| !n.is_empty() && !in_zone(n))
-            .collect();
+        let external_names = crate::order::btree_set(
+            cluster
+                .services
+                .iter()
+                .filter(|s| is_external_name(s))
+                .filter_map(|s| s.spec.as_ref()?.external_name.as_deref())
+                .map(key)
+                .filter(|n| !n.is_empty() && !in_zone(n)),
+        );
         Server {
             cluster,
             namespaces,

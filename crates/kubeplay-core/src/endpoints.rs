@@ -76,9 +76,8 @@ pub fn generate(
     endpoints: &[Endpoints],
     given: &[EndpointSlice],
 ) -> Vec<EndpointSlice> {
-    let covered: BTreeSet<(String, String)> = given
-        .iter()
-        .filter_map(|s| {
+    let covered: BTreeSet<(String, String)> =
+        crate::order::btree_set(given.iter().filter_map(|s| {
             Some((
                 s.metadata
                     .namespace
@@ -86,8 +85,7 @@ pub fn generate(
                     .unwrap_or_else(|| "default".into()),
                 slice_service(s)?.to_owned(),
             ))
-        })
-        .collect();
+        }));
     let zone_of = |node: &str| -> Option<String> {
         nodes
             .iter()
@@ -216,7 +214,7 @@ pub fn generate(
             );
         }
         for (key, mut eps) in groups {
-            eps.sort_by(|a, b| {
+            crate::order::sort_by(&mut eps, |a, b| {
                 a.target_ref
                     .as_ref()
                     .map(|r| &r.name)

@@ -808,16 +808,16 @@ fn check_dns(
 fn check_endpoints(cluster: &Cluster, ns: &str, name: &str, want: usize) -> Result<String, String> {
     let svc = find_service(cluster, ns, name)
         .ok_or_else(|| format!("there is no Service {ns}/{name}"))?;
-    let ready: BTreeSet<IpAddr> = svc
-        .spec
-        .as_ref()
-        .and_then(|s| s.ports.as_ref())
-        .into_iter()
-        .flatten()
-        .flat_map(|p| crate::proxy::endpoints_for(cluster, svc, p))
-        .filter(|e| e.ready)
-        .map(|e| e.ip)
-        .collect();
+    let ready: BTreeSet<IpAddr> = crate::order::btree_set(
+        svc.spec
+            .as_ref()
+            .and_then(|s| s.ports.as_ref())
+            .into_iter()
+            .flatten()
+            .flat_map(|p| crate::proxy::endpoints_for(cluster, svc, p))
+            .filter(|e| e.ready)
+            .map(|e| e.ip),
+    );
     let seen = format!("{} ready endpoints", ready.len());
     if ready.len() == want {
         Ok(seen)

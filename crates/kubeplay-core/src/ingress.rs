@@ -247,7 +247,7 @@ pub fn route(cluster: &Cluster, host: &str, path: &str) -> IngressRoute {
     // Oldest first, as ingress-nginx sorts; absent timestamps sort first
     // (Go's zero time), and namespace/name make the order total.
     let mut ingresses: Vec<&Ingress> = cluster.ingresses.iter().collect();
-    ingresses.sort_by(|a, b| {
+    crate::order::sort_by(&mut ingresses, |a, b| {
         let key = |i: &Ingress| {
             (
                 i.metadata

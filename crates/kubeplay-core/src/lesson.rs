@@ -222,7 +222,7 @@ pub fn parse(
     if problems.is_empty() {
         Ok(lesson)
     } else {
-        problems.sort_by_key(|p| p.line);
+        crate::order::sort_by_key(&mut problems, |p| p.line);
         Err(problems)
     }
 }

@@ -22,6 +22,7 @@ pub mod k8s;
 pub mod lesson;
 pub mod model;
 pub mod net;
+pub mod order;
 pub mod printers;
 pub mod proxy;
 pub mod read;

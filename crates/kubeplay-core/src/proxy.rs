@@ -1116,7 +1116,7 @@ mod tests {
             pod: None,
         };
         let mut v = [mk("10.0.0.2"), mk("10.0.0.10")];
-        v.sort_by_key(ProxyEndpoint::key);
+        crate::order::sort_by_key(&mut v, ProxyEndpoint::key);
         assert_eq!(v[0].key(), "10.0.0.10:80");
     }
 }

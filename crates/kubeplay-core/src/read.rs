@@ -176,7 +176,7 @@ fn entries(node: &Node) -> Vec<(String, &Node)> {
             out.push((e.key.key_text(), &e.value));
         }
     }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
+    crate::order::sort_by(&mut out, |a, b| a.0.cmp(&b.0));
     let mut deduped: Vec<(String, &Node)> = Vec::with_capacity(out.len());
     for (k, v) in out {
         match deduped.last_mut() {

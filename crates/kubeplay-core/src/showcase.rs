@@ -73,7 +73,7 @@ pub fn showcase_requests(cluster: &Cluster) -> Vec<(String, String)> {
         ns != "kube-system" && !(ns == "default" && name == "kubernetes")
     };
     let mut services: Vec<&Service> = cluster.services.iter().filter(shown).collect();
-    services.sort_by_key(|s| (&s.metadata.namespace, &s.metadata.name));
+    crate::order::sort_by_key(&mut services, |s| (&s.metadata.namespace, &s.metadata.name));
     let mut out = Vec::new();
     for ty in TYPES {
         let first = services.iter().find(|s| {

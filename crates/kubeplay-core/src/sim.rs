@@ -657,8 +657,11 @@ impl Simulation {
             }
         }
         self.packets.retain(|p| p.end_us > until_us);
-        self.events
-            .sort_unstable_by_key(|e| (event_time(e), event_packet(e), event_rank(e)));
+        // A total order (a packet has at most one event of each rank), so the
+        // stable sort puts events where an unstable one would.
+        crate::order::sort_by_key(&mut self.events, |e| {
+            (event_time(e), event_packet(e), event_rank(e))
+        });
         // Forget affinity entries no rule could match any more.
         let now = self.now_us;
         self.pins
@@ -1138,7 +1141,7 @@ spec:
             sim.send(&c, &src, &target, "TCP");
             seen.extend(delivered_pods(sim.step(&c, 2_000_000)));
         }
-        seen.sort();
+        crate::order::sort(&mut seen);
         seen.dedup();
         assert!(seen.len() > 1, "{seen:?}");
     }

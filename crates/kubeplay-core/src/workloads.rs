@@ -74,22 +74,21 @@ pub fn replacements(meta: &ObjectMeta) -> BTreeMap<String, u32> {
         .as_ref()
         .and_then(|a| a.get(REPLACED_ANNOTATION))
         .map_or("", String::as_str);
-    value
-        .split(',')
-        .filter_map(|pair| {
-            let (slot, generation) = pair.trim().rsplit_once(':')?;
-            let generation = generation.trim().parse::<u32>().ok()?;
-            let slot = slot.trim();
-            (!slot.is_empty()).then(|| (slot.to_owned(), generation))
-        })
-        .collect()
+    crate::order::btree_map(value.split(',').filter_map(|pair| {
+        let (slot, generation) = pair.trim().rsplit_once(':')?;
+        let generation = generation.trim().parse::<u32>().ok()?;
+        let slot = slot.trim();
+        (!slot.is_empty()).then(|| (slot.to_owned(), generation))
+    }))
 }
 
 /// Writes the value of [`REPLACED_ANNOTATION`]: numeric slots in numeric
 /// order, then node names, so the text reads naturally.
 pub fn format_replacements(map: &BTreeMap<String, u32>) -> String {
     let mut pairs: Vec<(&String, &u32)> = map.iter().filter(|(_, g)| **g > 0).collect();
-    pairs.sort_by_key(|(slot, _)| (slot.parse::<u64>().map_or(u64::MAX, |n| n), (*slot).clone()));
+    crate::order::sort_by_key(&mut pairs, |(slot, _)| {
+        (slot.parse::<u64>().map_or(u64::MAX, |n| n), (*slot).clone())
+    });
     pairs
         .iter()
         .map(|(slot, g)| format!("{slot}:{g}"))
@@ -99,15 +98,18 @@ pub fn format_replacements(map: &BTreeMap<String, u32>) -> String {
 
 /// Reads [`NOT_READY_ANNOTATION`]: the names of the pods that are not ready.
 pub fn not_ready(meta: &ObjectMeta) -> BTreeSet<String> {
-    meta.annotations
+    let value = meta
+        .annotations
         .as_ref()
         .and_then(|a| a.get(NOT_READY_ANNOTATION))
-        .map_or("", String::as_str)
-        .split(',')
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-        .map(str::to_owned)
-        .collect()
+        .map_or("", String::as_str);
+    crate::order::btree_set(
+        value
+            .split(',')
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(str::to_owned),
+    )
 }
 
 /// The hash input for a replica's name suffix: generation 0 keeps the
@@ -479,7 +481,7 @@ fn unschedulable_message(spec: Option<&PodSpec>, nodes: &[NodeInfo], load: &[usi
     }
     // The scheduler sorts the "<count> <reason>" strings themselves.
     let mut parts: Vec<String> = reasons.iter().map(|(r, c)| format!("{c} {r}")).collect();
-    parts.sort();
+    crate::order::sort(&mut parts);
     if parts.is_empty() {
         format!("0/{} nodes are available.", nodes.len())
     } else {
@@ -579,7 +581,7 @@ fn schedule_and_address(
     // Addresses are handed out in name order, so collisions resolve the
     // same way whatever order the manifest lists its objects in.
     let mut order: Vec<usize> = (0..pods.len()).collect();
-    order.sort_by_cached_key(|&i| key(&pods[i]));
+    crate::order::sort_by_cached_key(&mut order, |&i| key(&pods[i]));
     let mut need: Vec<usize> = Vec::new();
     for i in order {
         let p = &mut pods[i];

@@ -369,7 +369,7 @@ fn services(cluster: &Cluster) -> Vec<Svc> {
             }
         })
         .collect();
-    out.sort_by(|a, b| (&a.ns, &a.name).cmp(&(&b.ns, &b.name)));
+    kubeplay_core::order::sort_by(&mut out, |a, b| (&a.ns, &a.name).cmp(&(&b.ns, &b.name)));
     out
 }
 
@@ -433,7 +433,7 @@ fn pods(cluster: &Cluster) -> Vec<PodInfo> {
             }
         })
         .collect();
-    out.sort_by(|a, b| (&a.ns, &a.name).cmp(&(&b.ns, &b.name)));
+    kubeplay_core::order::sort_by(&mut out, |a, b| (&a.ns, &a.name).cmp(&(&b.ns, &b.name)));
     out
 }
 
@@ -460,7 +460,7 @@ fn nodes(cluster: &Cluster) -> Vec<(String, String, String)> {
             (n.metadata.name.clone().unwrap_or_default(), ip, cidr)
         })
         .collect();
-    out.sort();
+    kubeplay_core::order::sort(&mut out);
     out.dedup_by(|a, b| a.0 == b.0);
     out
 }
@@ -751,7 +751,7 @@ pub fn layout(cluster: &Cluster) -> Scene {
         .iter()
         .flat_map(|s| s.node_ports.iter().map(move |np| (*np, s.id())))
         .collect();
-    ports.sort();
+    kubeplay_core::order::sort(&mut ports);
     ports.dedup();
     let fit = ((NODE_W - 2.0 * NODE_PAD + TAB_GAP) / (TAB_W + TAB_GAP)).floor() as usize;
     let mut openings = Vec::new();
@@ -820,7 +820,9 @@ pub fn layout(cluster: &Cluster) -> Scene {
         // it listing its hosts (sorted by namespace and name).
         let mut ingresses: Vec<&kubeplay_core::k8s::networking::Ingress> =
             cluster.ingresses.iter().collect();
-        ingresses.sort_by_key(|i| (i.metadata.namespace.clone(), i.metadata.name.clone()));
+        kubeplay_core::order::sort_by_key(&mut ingresses, |i| {
+            (i.metadata.namespace.clone(), i.metadata.name.clone())
+        });
         for ing in ingresses {
             let ns = ing
                 .metadata
@@ -914,7 +916,7 @@ pub fn layout(cluster: &Cluster) -> Scene {
             y += EXT_H + EXT_GAP;
         }
     }
-    outside.sort_by(|a, b| a.y.total_cmp(&b.y));
+    kubeplay_core::order::sort_by(&mut outside, |a, b| a.y.total_cmp(&b.y));
     let outside_bottom = y - EXT_GAP;
 
     // Edges from Services: selectors (to each pod, or once to its group),
@@ -923,15 +925,13 @@ pub fn layout(cluster: &Cluster) -> Scene {
     for p in &pods {
         pods_by_ns.entry(p.ns.as_str()).or_default().push(p);
     }
-    let collapsed: BTreeSet<(&str, &str, &str)> = by_node
-        .iter()
-        .flat_map(|(node, groups)| {
+    let collapsed: BTreeSet<(&str, &str, &str)> =
+        kubeplay_core::order::btree_set(by_node.iter().flat_map(|(node, groups)| {
             groups
                 .iter()
                 .filter(|(_, g)| g.len() > COLLAPSE_ABOVE)
                 .map(move |((ns, w), _)| (*ns, *w, *node))
-        })
-        .collect();
+        }));
     let has_dns = svcs
         .iter()
         .any(|s| s.ns == "kube-system" && s.name == "kube-dns");

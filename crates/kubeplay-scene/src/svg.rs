@@ -546,12 +546,13 @@ pub fn to_svg_parts(scene: &Scene, options: &SvgOptions) -> SvgParts {
         ),
     );
     let by_id: BTreeMap<&str, &Element> =
-        scene.elements.iter().map(|e| (e.id.as_str(), e)).collect();
-    let tabs: BTreeMap<(&str, &str), &Opening> = scene
-        .openings
-        .iter()
-        .map(|o| ((o.node.as_str(), o.service.as_str()), o))
-        .collect();
+        kubeplay_core::order::btree_map(scene.elements.iter().map(|e| (e.id.as_str(), e)));
+    let tabs: BTreeMap<(&str, &str), &Opening> = kubeplay_core::order::btree_map(
+        scene
+            .openings
+            .iter()
+            .map(|o| ((o.node.as_str(), o.service.as_str()), o)),
+    );
 
     // Back to front: the boundary, nodes, edges, then the boxes edges
     // point at, so lines run under Services and pods but over node fills.

@@ -32,7 +32,7 @@ pub fn all() -> Vec<Rc<Lesson>> {
             },
         )
         .collect();
-    out.sort_by(|a, b| (a.order, &a.id).cmp(&(b.order, &b.id)));
+    kubeplay_core::order::sort_by(&mut out, |a, b| (a.order, &a.id).cmp(&(b.order, &b.id)));
     out
 }
 
@@ -118,7 +118,7 @@ pub fn save_active(id: Option<&str>) {
 pub fn done() -> BTreeSet<String> {
     storage()
         .and_then(|s| s.get_item(DONE_KEY).ok().flatten())
-        .map(|v| v.split_whitespace().map(str::to_owned).collect())
+        .map(|v| kubeplay_core::order::btree_set(v.split_whitespace().map(str::to_owned)))
         .unwrap_or_default()
 }
 

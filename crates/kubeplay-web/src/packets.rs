@@ -123,7 +123,8 @@ impl Pool {
             self.circles.clear();
             self.layer = Some(layer.clone());
         }
-        let flying: std::collections::BTreeSet<u64> = dots.iter().map(|d| d.id).collect();
+        let flying: std::collections::BTreeSet<u64> =
+            kubeplay_core::order::btree_set(dots.iter().map(|d| d.id));
         self.circles.retain(|id, c| {
             let keep = flying.contains(id);
             if !keep {

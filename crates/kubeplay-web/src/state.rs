@@ -92,7 +92,7 @@ impl Reducible for State {
                 // never renumbers what it did not touch.
                 let cluster =
                     kubeplay_core::cluster::build_with(&manifest, &previous, &mut diagnostics);
-                diagnostics.sort_by_key(|d| d.span.start);
+                kubeplay_core::order::sort_by_key(&mut diagnostics, |d| d.span.start);
                 let analysis = Analysis {
                     manifest,
                     cluster,

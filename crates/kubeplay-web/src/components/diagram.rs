@@ -96,13 +96,13 @@ fn patch(host: &web_sys::Element, previous: Option<Drawn>, parts: &Rc<SvgParts>)
     let Some(old) = previous.filter(|d| d.parts.head == parts.head) else {
         return draw_whole(host, parts);
     };
-    let index: std::collections::BTreeMap<&str, usize> = old
-        .parts
-        .parts
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.key.as_str(), i))
-        .collect();
+    let index: std::collections::BTreeMap<&str, usize> = kubeplay_core::order::btree_map(
+        old.parts
+            .parts
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.key.as_str(), i)),
+    );
     // Which old element each new part keeps, if its markup is unchanged.
     let kept: Vec<Option<usize>> = parts
         .parts
