@@ -51,9 +51,10 @@ commands:
          a request's path through DNS, the load balancer and kube-proxy; SOURCE is
          pod/NAME, pod/NS/NAME, node/NAME, external or external:IP; TARGET is a URL,
          host:port (Service name, ClusterIP, node IP + NodePort, LB IP) or node/NAME:PORT
-  render -f FILE -o OUT.svg [--animate]
+  render -f FILE -o OUT.svg [--animate] [--dark]
          the playground's diagram as a standalone SVG (works in an <img>); -o - prints
-         it; --animate adds requests moving along their paths (CSS, no script)
+         it; --animate adds requests moving along their paths (CSS, no script);
+         --dark draws it in the dark theme
   get    KIND[,KIND...] -f FILE [-n NS | -A] [-o wide|yaml|json]
                                   kubectl's tables; KIND is services (svc), pods (po),
                                   nodes (no), endpointslices or ingresses (ing)
@@ -77,6 +78,8 @@ struct Options {
     qtype: Option<String>,
     /// `--animate` (render).
     animate: bool,
+    /// `--dark` (render).
+    dark: bool,
     /// trace's flags, by name (`from`, `to`, `node`, `src`, `dst`, `dport`, `protocol`, `seed`).
     trace: std::collections::BTreeMap<&'static str, String>,
 }
@@ -115,6 +118,7 @@ fn dispatch(args: &[String], host: &dyn Host) -> Result<Output, String> {
         qtype: None,
         all_namespaces: false,
         animate: false,
+        dark: false,
         trace: std::collections::BTreeMap::new(),
     };
     while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
@@ -141,12 +145,16 @@ fn dispatch(args: &[String], host: &dyn Host) -> Result<Output, String> {
             }
             Short('A') | Long("all-namespaces") => opts.all_namespaces = true,
             Long("animate") => opts.animate = true,
+            Long("dark") => opts.dark = true,
             Value(v) => opts.args.push(v.string().map_err(|e| e.to_string())?),
             other => return Err(other.unexpected().to_string()),
         }
     }
     if opts.animate && command != "render" {
         return Err("--animate is an option of render only".into());
+    }
+    if opts.dark && command != "render" {
+        return Err("--dark is an option of render only".into());
     }
     match command.as_str() {
         "check" => check(&opts, host),
@@ -496,7 +504,7 @@ fn trace(opts: &Options, host: &dyn Host) -> Result<Output, String> {
     })
 }
 
-/// `kubeplay render -f F -o OUT.svg [--animate]`: the diagram the playground
+/// `kubeplay render -f F -o OUT.svg [--animate] [--dark]`: the diagram the playground
 /// draws, as a standalone SVG file (`-o -` prints it). Here `-o` names the
 /// file. `--animate` adds the showcase requests moving along their paths
 /// (`kubeplay_scene::motions`), as CSS animations that run inside an `<img>`.
@@ -514,7 +522,7 @@ fn render(opts: &Options, host: &dyn Host) -> Result<Output, String> {
         Ok(c) => c,
         Err(o) => return Ok(o),
     };
-    let svg = kubeplay_scene::export_svg(&cluster, opts.animate);
+    let svg = kubeplay_scene::export_svg(&cluster, opts.animate, opts.dark);
     if out == "-" {
         return Ok(Output {
             stdout: svg,

@@ -196,7 +196,7 @@ pub const EXPORT_TITLE: &str = "Kubernetes cluster drawn by kubeplay";
 /// The SVG `kubeplay render` writes and the app downloads: the light
 /// palette, [`EXPORT_TITLE`], and with `animate` the [`motions`] of the
 /// cluster's showcase requests.
-pub fn export_svg(cluster: &Cluster, animate: bool) -> String {
+pub fn export_svg(cluster: &Cluster, animate: bool, dark: bool) -> String {
     let scene = layout(cluster);
     let motions = if animate {
         motions(cluster, &scene)
@@ -206,7 +206,7 @@ pub fn export_svg(cluster: &Cluster, animate: bool) -> String {
     to_svg(
         &scene,
         &SvgOptions {
-            dark: false,
+            dark,
             title: Some(EXPORT_TITLE.to_owned()),
             motions,
             ..SvgOptions::default()

@@ -539,11 +539,11 @@ fn the_animated_export_moves_one_dot_per_showcase_request_along_its_path() {
     assert!(motions[0].points.len() >= 3, "{:?}", motions[0]);
     assert!(motions.iter().all(|m| m.points.len() >= 2));
 
-    let animated = kubeplay_scene::export_svg(&cluster, true);
+    let animated = kubeplay_scene::export_svg(&cluster, true, false);
     check_xml(&animated);
     assert_eq!(
         animated,
-        kubeplay_scene::export_svg(&cluster, true),
+        kubeplay_scene::export_svg(&cluster, true, false),
         "deterministic"
     );
     assert_eq!(animated.matches("@keyframes kp").count(), motions.len());
@@ -560,7 +560,7 @@ fn the_animated_export_moves_one_dot_per_showcase_request_along_its_path() {
         r#"<circle cx="{x}" cy="{y}" r="6" class="pk pk0""#
     )));
 
-    let still = kubeplay_scene::export_svg(&cluster, false);
+    let still = kubeplay_scene::export_svg(&cluster, false, false);
     check_xml(&still);
     assert!(!still.contains("@keyframes"));
     assert!(animated.starts_with(still.trim_end().trim_end_matches("</svg>")));

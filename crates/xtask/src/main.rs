@@ -101,7 +101,49 @@ fn dist() -> Result<PathBuf> {
 
 pub(crate) fn build_site(env: &tools::Env) -> Result<()> {
     run(&mut build_command(env, &root())).context("building the release site with trunk")?;
+    prerender(&root().join("dist"))?;
     check_site(&root().join("dist"))
+}
+
+/// Writes the first diagram into the built site: the default example drawn
+/// by the same core and renderer as the app (light and dark SVGs), and a
+/// `#kp-first` block in `index.html` that shows the one for the reader's
+/// colour scheme while the app loads. `web/first.js` hides it before the
+/// first paint when the visit has link state or an autosave (the default
+/// example would be the wrong picture); the app removes it once the live
+/// diagram is drawn. `trunk serve` (development) has no such block.
+fn prerender(dist: &Path) -> Result<()> {
+    let cluster = kubeplay_core::analyze(kubeplay_core::examples::DEFAULT).cluster;
+    let scene = kubeplay_scene::layout(&cluster);
+    for (name, dark) in [("first-light.svg", false), ("first-dark.svg", true)] {
+        std::fs::write(
+            dist.join(name),
+            kubeplay_scene::export_svg(&cluster, false, dark),
+        )?;
+    }
+    let alt = format!(
+        "The default example cluster: {} nodes, {} Services and {} pods (a picture; the live diagram replaces it when the playground has loaded)",
+        cluster.nodes.len(),
+        cluster.services.len(),
+        cluster.pods.len()
+    );
+    let block = format!(
+        r#"<div id="kp-first" role="status"><p>Loading the playground&#8230;</p><picture><source srcset="first-dark.svg" media="(prefers-color-scheme: dark)"><img src="first-light.svg" width="{}" height="{}" alt="{alt}" loading="lazy" data-first-diagram></picture></div>"#,
+        scene.width.round(),
+        scene.height.round()
+    );
+    let index = dist.join("index.html");
+    let html = std::fs::read_to_string(&index)?;
+    let anchor = r#"<div id="app">"#;
+    if !html.contains(anchor) {
+        bail!("dist/index.html has no {anchor}");
+    }
+    std::fs::write(
+        &index,
+        html.replacen(anchor, &format!("{block}\n    {anchor}"), 1),
+    )?;
+    println!("dist/ has the prerendered first diagram (first-light.svg, first-dark.svg)");
+    Ok(())
 }
 
 /// The built site must run under `script-src 'self'`: no HTML file may hold
@@ -320,6 +362,7 @@ fn test() -> Result<()> {
         &mut build_command(&env, &root),
         &mut tally,
     )?;
+    prerender(&root.join("dist"))?;
     check_site(&root.join("dist"))?;
     step(
         "end-to-end (Playwright, Chromium)",

@@ -1,7 +1,7 @@
 // The built site loads from a static server and shows the default example.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { serveStatic, launchBrowser, openPlayground, serviceTypes, screenshot } from "./helpers.js";
+import { serveStatic, launchBrowser, openPlayground, serviceTypes, screenshot, watchProblems } from "./helpers.js";
 
 let server;
 let browser;
@@ -29,4 +29,68 @@ test("the default example renders as a diagram with all four Service types and n
   assert.equal(await page.locator("[data-kind=ExternalHost]").count(), 1);
   await screenshot(page, "first-page");
   assert.deepEqual(page.problems, []);
+});
+
+/**
+ * Opens `url` with the wasm held back until `release()` is called, after
+ * `prepare` ran on the site's origin (for its localStorage); records requested paths.
+ */
+async function openHeld(url, prepare = () => localStorage.clear()) {
+  const scratch = await browser.newPage();
+  await scratch.goto(new URL("no-app-here", url).href);
+  await scratch.evaluate(prepare);
+  await scratch.close();
+  const page = watchProblems(await browser.newPage());
+  page.requested = [];
+  page.on("request", (r) => page.requested.push(new URL(r.url()).pathname));
+  let release;
+  const held = new Promise((resolve) => (release = resolve));
+  await page.route(/_bg\.wasm$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto(url);
+  return { page, release };
+}
+
+test("a fresh visit shows the prerendered default diagram at once, and the live diagram replaces it", async () => {
+  const { page, release } = await openHeld(server.url);
+  const picture = page.locator("#kp-first img[data-first-diagram]");
+  await picture.waitFor({ state: "visible", timeout: 15000 });
+  await page.waitForFunction(() => {
+    const img = document.querySelector("#kp-first img");
+    return img && img.complete && img.naturalWidth > 0;
+  });
+  assert.match(await picture.getAttribute("alt"), /default example cluster: 3 nodes/);
+  assert.equal(await page.locator("[data-kind]").count(), 0, "the app has not started yet");
+  await screenshot(page, "first-diagram-prerendered");
+  release();
+  await page.waitForSelector("[data-kind=Service][data-name=web]", { timeout: 15000 });
+  assert.equal(await page.locator("#kp-first").count(), 0, "removed once the live diagram is drawn");
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test("a visit with link state or an autosave never shows (or fetches) the default picture", async () => {
+  for (const [what, url, prepare] of [
+    ["link state", `${server.url}#view=split`, () => localStorage.clear()],
+    [
+      "an autosave",
+      server.url,
+      () => localStorage.setItem("kubeplay:yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: mine}\nspec: {ports: [{port: 80}]}\n"),
+    ],
+  ]) {
+    const { page, release } = await openHeld(url, prepare);
+    await page.waitForSelector("#kp-first", { state: "attached", timeout: 15000 });
+    assert.equal(await page.locator("#kp-first").isVisible(), false, what);
+    release();
+    await page.waitForSelector("[data-kind=Service]", { timeout: 15000 });
+    assert.equal(await page.locator("#kp-first").count(), 0, what);
+    assert.ok(!page.requested.some((p) => p.includes("first-")), `${what}: ${page.requested}`);
+    if (what === "an autosave") {
+      assert.equal(await page.locator("[data-kind=Service][data-name=mine]").count(), 1);
+    }
+    assert.deepEqual(page.problems, [], what);
+    await page.close();
+  }
 });

@@ -85,10 +85,25 @@ fn static_layer(props: &StaticLayerProps) -> Html {
                 let mut drawn = drawn.borrow_mut();
                 let previous = drawn.take();
                 *drawn = patch(&host, previous, svg);
+                if drawn.is_some() {
+                    remove_first_picture(&host);
+                }
             }
         });
     }
     html! { <div class="kp-static" ref={host}></div> }
+}
+
+/// The live diagram is on screen: the prerendered picture of the default
+/// example that the built site shows while the app loads (`#kp-first`, see
+/// `cargo xtask`'s prerender step) goes.
+fn remove_first_picture(host: &web_sys::Element) {
+    if let Some(first) = host
+        .owner_document()
+        .and_then(|d| d.get_element_by_id("kp-first"))
+    {
+        first.remove();
+    }
 }
 
 /// Brings the DOM under `host` from `previous` to `parts`.

@@ -70,7 +70,7 @@ pub fn export(props: &ExportProps) -> Html {
     let svg = |animate: bool| {
         let cluster = props.cluster.clone();
         Callback::from(move |_: MouseEvent| {
-            let text = kubeplay_scene::export_svg(&cluster.cluster, animate);
+            let text = kubeplay_scene::export_svg(&cluster.cluster, animate, false);
             let name = if animate {
                 "kubeplay-animated.svg"
             } else {
@@ -82,7 +82,7 @@ pub fn export(props: &ExportProps) -> Html {
     let png = {
         let cluster = props.cluster.clone();
         Callback::from(move |_: MouseEvent| {
-            let text = kubeplay_scene::export_svg(&cluster.cluster, false);
+            let text = kubeplay_scene::export_svg(&cluster.cluster, false, false);
             let done = download_png("kubeplay.png", &text, PNG_SCALE);
             wasm_bindgen_futures::spawn_local(async move {
                 if let Err(e) = wasm_bindgen_futures::JsFuture::from(done).await {
