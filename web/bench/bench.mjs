@@ -91,7 +91,8 @@ const browser = await launchBrowser();
  * element enters the DOM, and the wasm exports.
  */
 function instrument() {
-  addEventListener(
+  // A load event of an element reaches the document, never the window.
+  document.addEventListener(
     "load",
     (e) => {
       if (e.target instanceof HTMLImageElement && e.target.matches("[data-first-diagram]")) {

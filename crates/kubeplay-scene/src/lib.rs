@@ -662,6 +662,7 @@ pub fn layout(cluster: &Cluster) -> Scene {
             .or_default()
             .push(p);
     }
+    let mut pending_band = None;
     if !pending.is_empty() {
         let group_h = |g: &[&PodInfo]| {
             let n = if g.len() > COLLAPSE_ABOVE { 1 } else { g.len() };
@@ -691,7 +692,7 @@ pub fn layout(cluster: &Cluster) -> Scene {
             .into_iter()
             .collect();
         band.parent = Some("Cluster".to_owned());
-        node_elements.push(band);
+        pending_band = Some(band);
         let mut y = row_y + NODE_HEADER;
         for row in groups.chunks(cols) {
             for (i, ((ns, workload), group)) in row.iter().enumerate() {
@@ -921,9 +922,18 @@ pub fn layout(cluster: &Cluster) -> Scene {
 
     // Edges from Services: selectors (to each pod, or once to its group),
     // NodePorts, ExternalName targets and the DNS that answers for them.
-    let mut pods_by_ns: BTreeMap<&str, Vec<&PodInfo>> = BTreeMap::new();
-    for p in &pods {
-        pods_by_ns.entry(p.ns.as_str()).or_default().push(p);
+    // Scheduled pods by (namespace, label, value), in pod order: a selector
+    // looks up its first label's pods and checks the rest on those alone
+    // (scanning every pod for every Service was quadratic at scale). Pending
+    // pods get no line: they have no address to receive traffic at.
+    let mut pods_by_label: BTreeMap<(&str, &str, &str), Vec<&PodInfo>> = BTreeMap::new();
+    for p in pods.iter().filter(|p| !p.node.is_empty()) {
+        for (k, v) in &p.labels {
+            pods_by_label
+                .entry((p.ns.as_str(), k.as_str(), v.as_str()))
+                .or_default()
+                .push(p);
+        }
     }
     let collapsed: BTreeSet<(&str, &str, &str)> =
         kubeplay_core::order::btree_set(by_node.iter().flat_map(|(node, groups)| {
@@ -939,7 +949,11 @@ pub fn layout(cluster: &Cluster) -> Scene {
         let sid = s.id();
         if let Some(sel) = &s.selector {
             let mut seen_groups = BTreeSet::new();
-            for p in pods_by_ns.get(s.ns.as_str()).into_iter().flatten() {
+            let candidates = sel
+                .iter()
+                .next()
+                .and_then(|(k, v)| pods_by_label.get(&(s.ns.as_str(), k.as_str(), v.as_str())));
+            for p in candidates.into_iter().flatten() {
                 if !sel.iter().all(|(k, v)| p.labels.get(k) == Some(v)) {
                     continue;
                 }
@@ -960,7 +974,10 @@ pub fn layout(cluster: &Cluster) -> Scene {
             }
         }
         if !s.node_ports.is_empty() {
-            for n in &node_elements {
+            // Every node opens the port (each node's tabs show it); the lines
+            // go to the first row only, so they stay readable, and linear in
+            // size, when nodes wrap into many rows.
+            for n in node_elements.iter().take(per_row) {
                 edges.push(Edge {
                     from: sid.clone(),
                     to: n.id.clone(),
@@ -1008,6 +1025,7 @@ pub fn layout(cluster: &Cluster) -> Scene {
     elements.extend(outside);
     elements.extend(svc_elements);
     elements.extend(node_elements);
+    elements.extend(pending_band);
     elements.extend(pod_elements);
     Scene {
         width,

@@ -238,7 +238,8 @@ fn pods_no_node_takes_show_in_a_pending_band_with_the_reason() {
             "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\nspec:\n  replicas: {replicas}\n  selector:\n    matchLabels:\n      app: {name}\n  template:\n    metadata:\n      labels:\n        app: {name}\n    spec:\n      containers:\n      - name: c\n        image: nginx\n---\n"
         )
     };
-    let text = format!("{node}{}{}", deploy("web", 3), deploy("batch", 9));
+    let np = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n  selector:\n    app: web\n  ports:\n  - port: 80\n---\n";
+    let text = format!("{node}{}{}{np}", deploy("web", 3), deploy("batch", 9));
     let cluster = kubeplay_core::analyze(&text).cluster;
     let scene = layout(&cluster);
     let band = scene
@@ -276,6 +277,25 @@ fn pods_no_node_takes_show_in_a_pending_band_with_the_reason() {
         "CoreDNS keeps its place"
     );
     // The nine batch pods collapse into one pending group.
+    // A pending pod has no address: no selector line goes to it.
+    let pending_ids: BTreeSet<&str> = pending.iter().map(|e| e.id.as_str()).collect();
+    assert!(
+        scene
+            .edges
+            .iter()
+            .filter(|e| e.kind == EdgeKind::Selector)
+            .all(|e| !pending_ids.contains(e.to.as_str()))
+    );
+    assert!(
+        scene
+            .edges
+            .iter()
+            .any(|e| e.kind == EdgeKind::Selector && e.from == "Service/default/web"),
+        "the scheduled web pods are selected"
+    );
+    // NodePort edges and openings belong to nodes, never to the band.
+    assert!(scene.edges.iter().all(|e| e.to != "Unscheduled"));
+    assert!(scene.openings.iter().all(|o| o.node != "Unscheduled"));
     let group = scene.element("Group/default/batch/").expect("batch group");
     assert_eq!(group.lines, ["9 pending"]);
     let svg = to_svg(&scene, &SvgOptions::default());
