@@ -128,7 +128,7 @@ fn prerender(dist: &Path) -> Result<()> {
         cluster.pods.len()
     );
     let block = format!(
-        r#"<div id="kp-first" role="status"><p>Loading the playground&#8230;</p><picture><source srcset="first-dark.svg" media="(prefers-color-scheme: dark)"><img src="first-light.svg" width="{}" height="{}" alt="{alt}" loading="lazy" data-first-diagram></picture></div>"#,
+        r#"<div id="kp-first" role="status"><p>Loading the playground&#8230;</p><picture><source srcset="first-dark.svg" media="(prefers-color-scheme: dark)"><img src="first-light.svg" width="{}" height="{}" alt="{alt}" data-first-diagram></picture></div>"#,
         scene.width.round(),
         scene.height.round()
     );
