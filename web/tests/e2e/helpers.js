@@ -2,6 +2,7 @@
 // headless Debian Chromium driven by playwright-core. Page helpers are named by
 // what a user does (openPlayground, seeService), as in leptos' e2e tests.
 import { createServer } from "node:http";
+import { gzipSync } from "node:zlib";
 import { readFile, mkdir, mkdtemp } from "node:fs/promises";
 import { extname, join, normalize, resolve } from "node:path";
 import { tmpdir } from "node:os";
@@ -28,9 +29,11 @@ export const ARTIFACTS = resolve(process.env.KUBEPLAY_ARTIFACTS ?? "../target/e2
  * outside it is a 404), `headers` are added to every response (a
  * Content-Security-Policy, for instance), and `mounts` maps URL prefixes
  * (`/__bench/yaml/`) to other folders (the benchmark serves the npm `yaml`
- * package this way; the site never does).
+ * package this way; the site never does). With `gzip`, a client that accepts
+ * it gets every file gzipped (level 9), as a static host would serve it.
  */
-export async function serveStatic(root = DIST, { prefix = "/", headers = {}, mounts = {} } = {}) {
+export async function serveStatic(root = DIST, { prefix = "/", headers = {}, mounts = {}, gzip = false } = {}) {
+  const gzipped = new Map();
   const server = createServer(async (req, res) => {
     const full = decodeURIComponent(new URL(req.url, "http://x").pathname);
     if (!full.startsWith(prefix)) {
@@ -52,8 +55,14 @@ export async function serveStatic(root = DIST, { prefix = "/", headers = {}, mou
     }
     if (path.endsWith("/")) file = join(file, "index.html");
     try {
-      const body = await readFile(file);
-      res.writeHead(200, { ...headers, "content-type": MIME[extname(file)] ?? "application/octet-stream" });
+      let body = await readFile(file);
+      const type = { "content-type": MIME[extname(file)] ?? "application/octet-stream" };
+      if (gzip && /\bgzip\b/.test(req.headers["accept-encoding"] ?? "")) {
+        if (!gzipped.has(file)) gzipped.set(file, gzipSync(body, { level: 9 }));
+        body = gzipped.get(file);
+        type["content-encoding"] = "gzip";
+      }
+      res.writeHead(200, { ...headers, ...type });
       res.end(body);
     } catch {
       res.writeHead(404).end("not found");
