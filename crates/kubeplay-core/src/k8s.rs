@@ -440,9 +440,9 @@ pub mod core {
     api_struct! {
         pub struct ServiceSpec {
             allocate_load_balancer_node_ports "allocateLoadBalancerNodePorts": bool,
-                        cluster_ip "clusterIP": String,
-                        cluster_ips "clusterIPs": Vec<String>,
-                        external_ips "externalIPs": Vec<String>,
+            cluster_ip "clusterIP": String,
+            cluster_ips "clusterIPs": Vec<String>,
+            external_ips "externalIPs": Vec<String>,
             external_name "externalName": String,
             external_traffic_policy "externalTrafficPolicy": String,
             health_check_node_port "healthCheckNodePort": i32,
@@ -450,7 +450,7 @@ pub mod core {
             ip_families "ipFamilies": Vec<String>,
             ip_family_policy "ipFamilyPolicy": String,
             load_balancer_class "loadBalancerClass": String,
-                        load_balancer_ip "loadBalancerIP": String,
+            load_balancer_ip "loadBalancerIP": String,
             load_balancer_source_ranges "loadBalancerSourceRanges": Vec<String>,
             ports "ports": Vec<ServicePort>,
             publish_not_ready_addresses "publishNotReadyAddresses": bool,
@@ -458,7 +458,7 @@ pub mod core {
             session_affinity "sessionAffinity": String,
             session_affinity_config "sessionAffinityConfig": SessionAffinityConfig,
             traffic_distribution "trafficDistribution": String,
-                        type_ "type": String,
+            type_ "type": String,
         }
     }
 
@@ -475,7 +475,7 @@ pub mod core {
 
     api_struct! {
         pub struct SessionAffinityConfig {
-                        client_ip "clientIP": ClientIPConfig,
+            client_ip "clientIP": ClientIPConfig,
         }
     }
 
@@ -554,7 +554,7 @@ pub mod core {
     api_struct! {
         pub struct ContainerPort {
             @required container_port "containerPort": i32,
-                        host_ip "hostIP": String,
+            host_ip "hostIP": String,
             host_port "hostPort": i32,
             name "name": String,
             protocol "protocol": String,
@@ -581,14 +581,14 @@ pub mod core {
         pub struct PodStatus {
             conditions "conditions": Vec<PodCondition>,
             container_statuses "containerStatuses": Vec<ContainerStatus>,
-                        host_ip "hostIP": String,
-                        host_ips "hostIPs": Vec<HostIP>,
+            host_ip "hostIP": String,
+            host_ips "hostIPs": Vec<HostIP>,
             init_container_statuses "initContainerStatuses": Vec<ContainerStatus>,
             message "message": String,
             nominated_node_name "nominatedNodeName": String,
             phase "phase": String,
-                        pod_ip "podIP": String,
-                        pod_ips "podIPs": Vec<PodIP>,
+            pod_ip "podIP": String,
+            pod_ips "podIPs": Vec<PodIP>,
             reason "reason": String,
             start_time "startTime": Time,
         }
@@ -597,7 +597,7 @@ pub mod core {
     api_struct! {
         pub struct PodCondition {
             @required status "status": String,
-                        @required type_ "type": String,
+            @required type_ "type": String,
             last_transition_time "lastTransitionTime": Time,
             message "message": String,
             reason "reason": String,
@@ -619,11 +619,11 @@ pub mod core {
     api_struct! {
         pub struct ContainerStatus {
             @required image "image": String,
-                        @required image_id "imageID": String,
+            @required image_id "imageID": String,
             @required name "name": String,
             @required ready "ready": bool,
             @required restart_count "restartCount": i32,
-                        container_id "containerID": String,
+            container_id "containerID": String,
             last_state "lastState": ContainerState,
             started "started": bool,
             state "state": ContainerState,
@@ -669,9 +669,9 @@ pub mod core {
 
     api_struct! {
         pub struct NodeSpec {
-                        pod_cidr "podCIDR": String,
-                        pod_cidrs "podCIDRs": Vec<String>,
-                        provider_id "providerID": String,
+            pod_cidr "podCIDR": String,
+            pod_cidrs "podCIDRs": Vec<String>,
+            provider_id "providerID": String,
             taints "taints": Vec<Taint>,
             unschedulable "unschedulable": bool,
         }
@@ -699,14 +699,14 @@ pub mod core {
     api_struct! {
         pub struct NodeAddress {
             @required address "address": String,
-                        @required type_ "type": String,
+            @required type_ "type": String,
         }
     }
 
     api_struct! {
         pub struct NodeCondition {
             @required status "status": String,
-                        @required type_ "type": String,
+            @required type_ "type": String,
             message "message": String,
             reason "reason": String,
         }
@@ -715,15 +715,15 @@ pub mod core {
     api_struct! {
         pub struct NodeSystemInfo {
             @required architecture "architecture": String,
-                        @required boot_id "bootID": String,
+            @required boot_id "bootID": String,
             @required container_runtime_version "containerRuntimeVersion": String,
             @required kernel_version "kernelVersion": String,
             @required kube_proxy_version "kubeProxyVersion": String,
             @required kubelet_version "kubeletVersion": String,
-                        @required machine_id "machineID": String,
+            @required machine_id "machineID": String,
             @required operating_system "operatingSystem": String,
             @required os_image "osImage": String,
-                        @required system_uuid "systemUUID": String,
+            @required system_uuid "systemUUID": String,
         }
     }
 

@@ -491,6 +491,73 @@ fn ingress_backends(cluster: &Cluster) -> BTreeSet<(String, String)> {
     out
 }
 
+/// Places one workload's pods at `(x, y)` inside `parent`: its caption, then
+/// a box per pod, or one PodGroup box beyond [`COLLAPSE_ABOVE`]. `node` is the
+/// node's name, empty in the Pending band (whose pods show "Pending" rather
+/// than an address). Returns the bottom of the last box.
+fn place_group(
+    (ns, workload): (&str, &str),
+    group: &[&PodInfo],
+    node: &str,
+    parent: &str,
+    (x, y): (f32, f32),
+    captions: &mut Vec<Caption>,
+    out: &mut Vec<Element>,
+) -> f32 {
+    captions.push(Caption {
+        text: if ns == "default" {
+            workload.to_owned()
+        } else {
+            format!("{ns}/{workload}")
+        },
+        x: x + 2.0,
+        y: y + GROUP_LABEL - 4.0,
+        parent: parent.to_owned(),
+    });
+    let mut y = y + GROUP_LABEL;
+    if group.len() > COLLAPSE_ABOVE {
+        let ready = group.iter().filter(|p| p.ready).count();
+        let mut e = boxed(
+            "PodGroup",
+            format!("Group/{ns}/{workload}/{node}"),
+            workload.to_owned(),
+            (x, y, POD_W, POD_H),
+        );
+        e.namespace = Some(ns.to_owned());
+        e.title = format!("{workload} ×{}", group.len());
+        e.lines = vec![if node.is_empty() {
+            format!("{} pending", group.len())
+        } else {
+            format!("{ready}/{} ready", group.len())
+        }];
+        e.members = group.iter().map(|p| p.name.clone()).collect();
+        e.parent = Some(parent.to_owned());
+        e.ready = Some(ready == group.len());
+        out.push(e);
+        return y + POD_H;
+    }
+    for p in group {
+        let mut e = boxed(
+            "Pod",
+            format!("Pod/{}/{}", p.ns, p.name),
+            p.name.clone(),
+            (x, y, POD_W, POD_H),
+        );
+        e.namespace = Some(p.ns.clone());
+        e.title = p.name.clone();
+        e.lines = vec![if node.is_empty() {
+            "Pending".to_owned()
+        } else {
+            p.ip.clone()
+        }];
+        e.parent = Some(parent.to_owned());
+        e.ready = Some(p.ready);
+        out.push(e);
+        y += POD_H + POD_GAP;
+    }
+    y - POD_GAP
+}
+
 fn boxed(kind: &'static str, id: String, name: String, rect: (f32, f32, f32, f32)) -> Element {
     Element {
         id,
@@ -603,52 +670,16 @@ pub fn layout(cluster: &Cluster) -> Scene {
             node_elements.push(e);
             let mut y = row_y + NODE_HEADER;
             for ((ns, workload), group) in by_node.get(name.as_str()).unwrap_or(&empty) {
-                let px = x + NODE_PAD;
-                captions.push(Caption {
-                    text: if *ns == "default" {
-                        (*workload).to_owned()
-                    } else {
-                        format!("{ns}/{workload}")
-                    },
-                    x: px + 2.0,
-                    y: y + GROUP_LABEL - 4.0,
-                    parent: id.clone(),
-                });
-                y += GROUP_LABEL;
-                if group.len() > COLLAPSE_ABOVE {
-                    let ready = group.iter().filter(|p| p.ready).count();
-                    let mut e = boxed(
-                        "PodGroup",
-                        format!("Group/{ns}/{workload}/{name}"),
-                        (*workload).to_owned(),
-                        (px, y, POD_W, POD_H),
-                    );
-                    e.namespace = Some((*ns).to_owned());
-                    e.title = format!("{workload} ×{}", group.len());
-                    e.lines = vec![format!("{ready}/{} ready", group.len())];
-                    e.members = group.iter().map(|p| p.name.clone()).collect();
-                    e.parent = Some(id.clone());
-                    e.ready = Some(ready == group.len());
-                    pod_elements.push(e);
-                    y += POD_H + GROUP_GAP;
-                } else {
-                    for p in group {
-                        let mut e = boxed(
-                            "Pod",
-                            format!("Pod/{}/{}", p.ns, p.name),
-                            p.name.clone(),
-                            (px, y, POD_W, POD_H),
-                        );
-                        e.namespace = Some(p.ns.clone());
-                        e.title = p.name.clone();
-                        e.lines = vec![p.ip.clone()];
-                        e.parent = Some(id.clone());
-                        e.ready = Some(p.ready);
-                        pod_elements.push(e);
-                        y += POD_H + POD_GAP;
-                    }
-                    y += GROUP_GAP - POD_GAP;
-                }
+                let bottom = place_group(
+                    (ns, workload),
+                    group,
+                    name,
+                    &id,
+                    (x + NODE_PAD, y),
+                    &mut captions,
+                    &mut pod_elements,
+                );
+                y = bottom + GROUP_GAP;
             }
         }
         row_y += h + NODE_GAP;
@@ -696,49 +727,15 @@ pub fn layout(cluster: &Cluster) -> Scene {
         let mut y = row_y + NODE_HEADER;
         for row in groups.chunks(cols) {
             for (i, ((ns, workload), group)) in row.iter().enumerate() {
-                let px = left + i as f32 * (NODE_W + NODE_GAP) + NODE_PAD;
-                captions.push(Caption {
-                    text: if *ns == "default" {
-                        (*workload).to_owned()
-                    } else {
-                        format!("{ns}/{workload}")
-                    },
-                    x: px + 2.0,
-                    y: y + GROUP_LABEL - 4.0,
-                    parent: id.clone(),
-                });
-                let mut py = y + GROUP_LABEL;
-                if group.len() > COLLAPSE_ABOVE {
-                    let mut e = boxed(
-                        "PodGroup",
-                        format!("Group/{ns}/{workload}/"),
-                        (*workload).to_owned(),
-                        (px, py, POD_W, POD_H),
-                    );
-                    e.namespace = Some((*ns).to_owned());
-                    e.title = format!("{workload} ×{}", group.len());
-                    e.lines = vec![format!("{} pending", group.len())];
-                    e.members = group.iter().map(|p| p.name.clone()).collect();
-                    e.parent = Some(id.clone());
-                    e.ready = Some(false);
-                    pod_elements.push(e);
-                } else {
-                    for p in group.iter() {
-                        let mut e = boxed(
-                            "Pod",
-                            format!("Pod/{}/{}", p.ns, p.name),
-                            p.name.clone(),
-                            (px, py, POD_W, POD_H),
-                        );
-                        e.namespace = Some(p.ns.clone());
-                        e.title = p.name.clone();
-                        e.lines = vec!["Pending".to_owned()];
-                        e.parent = Some(id.clone());
-                        e.ready = Some(false);
-                        pod_elements.push(e);
-                        py += POD_H + POD_GAP;
-                    }
-                }
+                place_group(
+                    (ns, workload),
+                    group,
+                    "",
+                    &id,
+                    (left + i as f32 * (NODE_W + NODE_GAP) + NODE_PAD, y),
+                    &mut captions,
+                    &mut pod_elements,
+                );
             }
             y += row.iter().map(|(_, g)| group_h(g)).fold(0.0, f32::max) + GROUP_GAP;
         }

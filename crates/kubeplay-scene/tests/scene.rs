@@ -10,6 +10,17 @@ fn scene_of(text: &str) -> Scene {
     layout(&kubeplay_core::analyze(text).cluster)
 }
 
+/// How many pods the scene draws: pod boxes plus the members of pod groups.
+fn pods_drawn(scene: &Scene) -> usize {
+    scene.elements.iter().filter(|e| e.kind == "Pod").count()
+        + scene
+            .elements
+            .iter()
+            .filter(|e| e.kind == "PodGroup")
+            .map(|e| e.members.len())
+            .sum::<usize>()
+}
+
 fn geometry(scene: &Scene) -> BTreeMap<String, (f32, f32, f32, f32)> {
     scene
         .elements
@@ -258,14 +269,7 @@ fn pods_no_node_takes_show_in_a_pending_band_with_the_reason() {
         "inside the cluster"
     );
     // Every pod is drawn once: on its node or in the band.
-    let drawn: usize = scene.elements.iter().filter(|e| e.kind == "Pod").count()
-        + scene
-            .elements
-            .iter()
-            .filter(|e| e.kind == "PodGroup")
-            .map(|e| e.members.len())
-            .sum::<usize>();
-    assert_eq!(drawn, cluster.pods.len());
+    assert_eq!(pods_drawn(&scene), cluster.pods.len());
     let pending: Vec<&Element> = scene
         .elements
         .iter()
@@ -352,14 +356,7 @@ fn a_thousand_pods_and_two_hundred_services_lay_out() {
         start.elapsed(),
         svg.len()
     );
-    let pods = scene.elements.iter().filter(|e| e.kind == "Pod").count()
-        + scene
-            .elements
-            .iter()
-            .filter(|e| e.kind == "PodGroup")
-            .map(|e| e.members.len())
-            .sum::<usize>();
-    assert_eq!(pods, cluster.pods.len());
+    assert_eq!(pods_drawn(&scene), cluster.pods.len());
     assert_eq!(
         scene
             .elements

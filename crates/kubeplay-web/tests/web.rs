@@ -35,7 +35,7 @@ async fn the_app_draws_one_service_of_each_type() {
             .collect()
     };
     let mut sorted = types.clone();
-    sorted.sort();
+    kubeplay_core::order::sort(&mut sorted);
     // default/api, default/kubernetes and kube-system/kube-dns are all ClusterIP.
     assert_eq!(sorted.iter().filter(|t| *t == "ClusterIP").count(), 3);
     sorted.dedup();
