@@ -169,8 +169,9 @@ pub struct NodeInfo {
     pub pod_cidr: Option<Cidr>,
     /// The node's first InternalIP (or any address).
     pub address: Option<String>,
-    /// How many pods the node takes: `status.allocatable.pods`, else
-    /// `status.capacity.pods`, else the kubelet's default `maxPods` of 110.
+    /// How many pods the node takes: `status.allocatable.pods` (the
+    /// `capacity` map stands in for an absent `allocatable` one), else the
+    /// kubelet's default `maxPods` of 110 for a node that states neither.
     pub max_pods: usize,
 }
 
@@ -204,15 +205,21 @@ pub fn node_infos(nodes: &[Node]) -> Vec<NodeInfo> {
                     .unwrap_or_default(),
                 pod_cidr,
                 max_pods: {
+                    // The API server copies capacity into allocatable only
+                    // when allocatable is absent; the scheduler reads
+                    // allocatable.pods (none stated: no room). A node with
+                    // neither is one whose kubelet reports the default.
                     let status = n.status.as_ref();
-                    let pods = |m: Option<&BTreeMap<String, Quantity>>| {
-                        m.and_then(|m| m.get("pods")).and_then(Quantity::as_count)
-                    };
-                    pods(status.and_then(|s| s.allocatable.as_ref()))
-                        .or_else(|| pods(status.and_then(|s| s.capacity.as_ref())))
-                        .map_or(DEFAULT_MAX_PODS, |c| {
-                            usize::try_from(c).unwrap_or(usize::MAX)
-                        })
+                    let stated = status
+                        .and_then(|s| s.allocatable.as_ref())
+                        .or_else(|| status.and_then(|s| s.capacity.as_ref()));
+                    match stated {
+                        Some(m) => m
+                            .get("pods")
+                            .and_then(Quantity::as_count)
+                            .map_or(0, |c| usize::try_from(c).unwrap_or(usize::MAX)),
+                        None => DEFAULT_MAX_PODS,
+                    }
                 },
                 address: n
                     .status
@@ -436,61 +443,84 @@ fn fits(spec: Option<&PodSpec>, node: &NodeInfo, daemon: bool) -> bool {
     misfit(spec, node, daemon).is_none()
 }
 
-/// Why a pod with `spec` may not run on `node`, in the scheduler's words
-/// (the filter plugins' reasons), or `None` when it may.
-fn misfit(spec: Option<&PodSpec>, node: &NodeInfo, daemon: bool) -> Option<String> {
+/// Why a pod with `spec` may not run on `node`, in the scheduler's words,
+/// or `None` when it may. The filters run in the default profile's order
+/// (NodeUnschedulable, TaintToleration, NodeAffinity) and the first that
+/// fails names the node's reason.
+fn misfit(spec: Option<&PodSpec>, node: &NodeInfo, daemon: bool) -> Option<&'static str> {
     if node.unschedulable && !daemon {
-        return Some("node(s) were unschedulable".to_owned());
-    }
-    if let Some(sel) = spec.and_then(|s| s.node_selector.as_ref())
-        && !sel.iter().all(|(k, v)| node.labels.get(k) == Some(v))
-    {
-        return Some("node(s) didn't match Pod's node affinity/selector".to_owned());
+        return Some("node(s) were unschedulable");
     }
     let tolerations = spec
         .and_then(|s| s.tolerations.as_deref())
         .unwrap_or_default();
-    node.taints
-        .iter()
-        .find(|(key, value)| {
-            !tolerations.iter().any(|t| {
-                let op = t.operator.as_deref().unwrap_or("Equal");
-                match t.key.as_deref() {
-                    None | Some("") => op == "Exists",
-                    Some(k) if k == key => {
-                        op == "Exists" || t.value.as_deref().unwrap_or("") == value
-                    }
-                    _ => false,
-                }
-            })
+    let untolerated = node.taints.iter().any(|(key, value)| {
+        !tolerations.iter().any(|t| {
+            let op = t.operator.as_deref().unwrap_or("Equal");
+            match t.key.as_deref() {
+                None | Some("") => op == "Exists",
+                Some(k) if k == key => op == "Exists" || t.value.as_deref().unwrap_or("") == value,
+                _ => false,
+            }
         })
-        .map(|(key, value)| format!("node(s) had untolerated taint {{{key}: {value}}}"))
+    });
+    if untolerated {
+        return Some("node(s) had untolerated taint(s)");
+    }
+    if let Some(sel) = spec.and_then(|s| s.node_selector.as_ref())
+        && !sel.iter().all(|(k, v)| node.labels.get(k) == Some(v))
+    {
+        return Some("node(s) didn't match Pod's node affinity/selector");
+    }
+    None
 }
 
-/// The `PodScheduled=False` message of a pod no node takes, as the
-/// scheduler writes it: `0/3 nodes are available: 1 node(s) were
-/// unschedulable, 2 Too many pods.` (reasons counted, then sorted as text).
+/// The `PodScheduled=False` message of a pod no node takes, as the scheduler
+/// writes it: each node's reason, counted, the `"<count> <reason>"` strings
+/// sorted, then what preemption found (all pods have the default priority, so
+/// a full node has no victims, and preemption cannot help a node a filter
+/// rejects): `0/3 nodes are available: 1 node(s) were unschedulable, 2 Too
+/// many pods. preemption: 0/3 nodes are available: 1 Preemption is not
+/// helpful for scheduling, 2 No preemption victims found for incoming pod.`
 fn unschedulable_message(spec: Option<&PodSpec>, nodes: &[NodeInfo], load: &[usize]) -> String {
-    let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
+    let mut reasons: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut preemption: BTreeMap<&str, usize> = BTreeMap::new();
     for (n, &count) in nodes.iter().zip(load) {
-        let reason = misfit(spec, n, false)
-            .or_else(|| (count >= n.max_pods).then(|| "Too many pods".to_owned()));
-        if let Some(r) = reason {
-            *reasons.entry(r).or_default() += 1;
-        }
+        let (reason, after) = match misfit(spec, n, false) {
+            Some(r) => (r, "Preemption is not helpful for scheduling"),
+            None if count >= n.max_pods => (
+                "Too many pods",
+                "No preemption victims found for incoming pod",
+            ),
+            None => continue,
+        };
+        *reasons.entry(reason).or_default() += 1;
+        *preemption.entry(after).or_default() += 1;
     }
-    // The scheduler sorts the "<count> <reason>" strings themselves.
-    let mut parts: Vec<String> = reasons.iter().map(|(r, c)| format!("{c} {r}")).collect();
-    crate::order::sort(&mut parts);
-    if parts.is_empty() {
-        format!("0/{} nodes are available.", nodes.len())
+    let counted = |m: &BTreeMap<&str, usize>| {
+        let mut parts: Vec<String> = m.iter().map(|(r, c)| format!("{c} {r}")).collect();
+        crate::order::sort(&mut parts);
+        parts.join(", ")
+    };
+    let n = nodes.len();
+    if reasons.is_empty() {
+        format!("0/{n} nodes are available.")
     } else {
         format!(
-            "0/{} nodes are available: {}.",
-            nodes.len(),
-            parts.join(", ")
+            "0/{n} nodes are available: {}. preemption: 0/{n} nodes are available: {}.",
+            counted(&reasons),
+            counted(&preemption)
         )
     }
+}
+
+/// `namespace/name`, the key of a pod's remembered IP.
+fn pod_key(p: &Pod) -> String {
+    format!(
+        "{}/{}",
+        p.metadata.namespace.as_deref().unwrap_or("default"),
+        p.metadata.name.as_deref().unwrap_or("")
+    )
 }
 
 fn schedule_and_address(
@@ -506,17 +536,41 @@ fn schedule_and_address(
     let index_of = |name: &str| nodes.iter().position(|n| n.name == name);
     let mut load: Vec<usize> = vec![0; nodes.len()];
     for w in &wanted {
-        let fixed = if w.pod.status.is_some() {
-            w.pod.spec.as_ref().and_then(|s| s.node_name.as_deref())
-        } else {
-            w.node.as_deref()
+        let fixed = match &w.pod.status {
+            // A finished pod holds no place (the kubelet counts active pods).
+            Some(s) if matches!(s.phase.as_deref(), Some("Succeeded" | "Failed")) => None,
+            Some(_) => w.pod.spec.as_ref().and_then(|s| s.node_name.as_deref()),
+            None => w.node.as_deref(),
         };
         if let Some(i) = fixed.and_then(index_of) {
             load[i] += 1;
         }
     }
+    // A pod that ran in the previous build keeps its node, as a bound pod
+    // does, while the node still takes it (a cordoned node lets its pods go,
+    // see `edit::cordon`): scaling one workload up never pushes another's
+    // running pods out, the new pods wait instead. Its node is the one whose
+    // podCIDR holds its previous IP.
+    let mut kept: Vec<Option<usize>> = vec![None; wanted.len()];
+    for (k, w) in wanted.iter().enumerate() {
+        if w.pod.status.is_some() || w.node.is_some() {
+            continue;
+        }
+        let Some(ip) = previous_ips.get(&pod_key(&w.pod)) else {
+            continue;
+        };
+        let spec = w.pod.spec.as_ref();
+        if let Some(i) = (0..nodes.len()).find(|&i| {
+            nodes[i].pod_cidr.is_some_and(|c| c.contains(*ip))
+                && fits(spec, &nodes[i], false)
+                && load[i] < nodes[i].max_pods
+        }) {
+            load[i] += 1;
+            kept[k] = Some(i);
+        }
+    }
     let mut unplaced: Vec<Option<String>> = Vec::with_capacity(wanted.len());
-    for w in wanted {
+    for (w, kept) in wanted.into_iter().zip(kept) {
         let mut pod = w.pod;
         if pod.status.is_some() {
             // A pod with a stated status is a fact from a live cluster: a
@@ -525,27 +579,32 @@ fn schedule_and_address(
             unplaced.push(None);
             continue;
         }
-        let fixed = w.node.is_some();
-        let node = w.node.or_else(|| {
-            // Cordoning is left out of the round so that cordoning (or
-            // draining) a node moves only the pods that were on it, as a
-            // drain does: the others keep their place.
-            let fitting: Vec<usize> = (0..nodes.len())
-                .filter(|&i| fits(pod.spec.as_ref(), &nodes[i], true))
-                .collect();
-            if fitting.is_empty() {
-                return None;
-            }
-            // Spread one workload's replicas round-robin from a start chosen by
-            // its name: stable when other workloads change. A replica whose
-            // node is cordoned or full goes to the next one in the round.
-            let len = fitting.len();
-            let first = (fnv1a(&w.spread_key) % len as u64) as usize + w.ordinal;
-            (0..len)
-                .map(|k| fitting[(first + k) % len])
-                .find(|&i| fits(pod.spec.as_ref(), &nodes[i], false) && load[i] < nodes[i].max_pods)
-                .map(|i| nodes[i].name.clone())
-        });
+        let fixed = w.node.is_some() || kept.is_some();
+        let node = w
+            .node
+            .or_else(|| kept.map(|i| nodes[i].name.clone()))
+            .or_else(|| {
+                // Cordoning is left out of the round so that cordoning (or
+                // draining) a node moves only the pods that were on it, as a
+                // drain does: the others keep their place.
+                let fitting: Vec<usize> = (0..nodes.len())
+                    .filter(|&i| fits(pod.spec.as_ref(), &nodes[i], true))
+                    .collect();
+                if fitting.is_empty() {
+                    return None;
+                }
+                // Spread one workload's replicas round-robin from a start chosen by
+                // its name: stable when other workloads change. A replica whose
+                // node is cordoned or full goes to the next one in the round.
+                let len = fitting.len();
+                let first = (fnv1a(&w.spread_key) % len as u64) as usize + w.ordinal;
+                (0..len)
+                    .map(|k| fitting[(first + k) % len])
+                    .find(|&i| {
+                        fits(pod.spec.as_ref(), &nodes[i], false) && load[i] < nodes[i].max_pods
+                    })
+                    .map(|i| nodes[i].name.clone())
+            });
         match &node {
             Some(n) => {
                 if !fixed && let Some(i) = index_of(n) {
@@ -571,13 +630,7 @@ fn schedule_and_address(
             used.insert(ip);
         }
     }
-    let key = |p: &Pod| {
-        format!(
-            "{}/{}",
-            p.metadata.namespace.as_deref().unwrap_or("default"),
-            p.metadata.name.as_deref().unwrap_or("")
-        )
-    };
+    let key = pod_key;
     // Addresses are handed out in name order, so collisions resolve the
     // same way whatever order the manifest lists its objects in.
     let mut order: Vec<usize> = (0..pods.len()).collect();
@@ -827,10 +880,10 @@ mod tests {
         let pending: Vec<String> = web.iter().filter_map(scheduled_message).collect();
         assert_eq!(pending.len(), 4 - on_a);
         assert!(
-            pending
-                .iter()
-                .all(|m| m
-                    == "0/2 nodes are available: 1 Too many pods, 1 node(s) were unschedulable."),
+            pending.iter().all(|m| m
+                == "0/2 nodes are available: 1 Too many pods, 1 node(s) were unschedulable. \
+                        preemption: 0/2 nodes are available: 1 No preemption victims found for \
+                        incoming pod, 1 Preemption is not helpful for scheduling."),
             "{pending:?}"
         );
     }
@@ -848,7 +901,85 @@ mod tests {
         let messages: BTreeSet<String> = pods.iter().filter_map(scheduled_message).collect();
         assert_eq!(
             messages,
-            BTreeSet::from(["0/1 nodes are available: 1 Too many pods.".to_owned()])
+            BTreeSet::from([
+                "0/1 nodes are available: 1 Too many pods. preemption: 0/1 nodes are available: \
+                 1 No preemption victims found for incoming pod."
+                    .to_owned()
+            ])
+        );
+    }
+
+    fn node_of_pod<'a>(pods: &'a [Pod], prefix: &str) -> Vec<Option<&'a str>> {
+        pods.iter()
+            .filter(|p| {
+                p.metadata
+                    .name
+                    .as_deref()
+                    .is_some_and(|n| n.starts_with(prefix))
+            })
+            .map(|p| p.spec.as_ref().and_then(|s| s.node_name.as_deref()))
+            .collect()
+    }
+
+    #[test]
+    fn scaling_one_workload_up_never_pushes_out_anothers_running_pods() {
+        let one = |name: &str, replicas: usize| {
+            format!(
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}}}\nspec:\n  replicas: {replicas}\n  selector: {{matchLabels: {{app: {name}}}}}\n  template:\n    metadata: {{labels: {{app: {name}}}}}\n    spec: {{containers: [{{name: c, image: nginx}}]}}\n---\n"
+            )
+        };
+        let node = "apiVersion: v1\nkind: Node\nmetadata: {name: n1}\nstatus: {allocatable: {pods: \"4\"}}\n---\n";
+        let before_text = format!("{node}{}{}", one("a", 1), one("b", 1));
+        let before = crate::analyze(&before_text);
+        assert_eq!(node_of_pod(&before.cluster.pods, "b-"), [Some("n1")]);
+        let after_text = format!("{node}{}{}", one("a", 2), one("b", 1));
+        let mut diagnostics = Vec::new();
+        let after = crate::cluster::build_with(
+            &crate::decode::load(&after_text),
+            &before.cluster.allocations,
+            &mut diagnostics,
+        );
+        // b keeps its node; a's new replica is the one that waits.
+        assert_eq!(node_of_pod(&after.pods, "b-"), [Some("n1")]);
+        let mut a = node_of_pod(&after.pods, "a-");
+        crate::order::sort(&mut a);
+        assert_eq!(a, [None, Some("n1")]);
+        // Built fresh, the manifest places in its own order (no history).
+        let fresh = crate::analyze(&after_text);
+        assert_eq!(node_of_pod(&fresh.cluster.pods, "b-"), [None]);
+    }
+
+    #[test]
+    fn stated_allocatable_without_pods_takes_none_and_finished_pods_hold_no_place() {
+        let nodes = "apiVersion: v1\nkind: Node\nmetadata: {name: full}\nstatus:\n  allocatable: {cpu: \"2\"}\n  capacity: {pods: 110}\n---\napiVersion: v1\nkind: Node\nmetadata: {name: one}\nstatus:\n  capacity: {pods: 1}\n---\n";
+        let done = "apiVersion: v1\nkind: Pod\nmetadata: {name: done}\nspec: {nodeName: one, containers: [{name: c}]}\nstatus: {phase: Succeeded}\n---\n";
+        let text = format!(
+            "{nodes}{done}{}",
+            DEPLOY.replace("replicas: 3", "replicas: 1")
+        );
+        let pods = built(&text);
+        // CoreDNS takes the one place on `one` (node `full` states no pods);
+        // the finished pod does not count.
+        assert_eq!(node_of_pod(&pods, "coredns-").iter().flatten().count(), 1);
+        let web = node_of_pod(&pods, "web-");
+        assert_eq!(web, [None]);
+    }
+
+    #[test]
+    fn a_tainted_node_reports_its_taint_before_a_selector_mismatch() {
+        let node = "apiVersion: v1\nkind: Node\nmetadata: {name: gpu}\nspec:\n  taints: [{key: dedicated, value: gpu, effect: NoSchedule}]\n---\n";
+        let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  nodeSelector: {disk: ssd}\n  containers: [{name: c}]\n";
+        let pods = built(&format!("{node}{pod}"));
+        let p = pods
+            .iter()
+            .find(|p| p.metadata.name.as_deref() == Some("p"))
+            .and_then(scheduled_message);
+        assert_eq!(
+            p.as_deref(),
+            Some(
+                "0/1 nodes are available: 1 node(s) had untolerated taint(s). preemption: 0/1 nodes \
+                 are available: 1 Preemption is not helpful for scheduling."
+            )
         );
     }
 

@@ -62,10 +62,11 @@ impl Node {
         self.entry(key).map(|e| &e.value)
     }
 
-    /// The entry under `key` when this node is a mapping.
+    /// The entry under `key` when this node is a mapping; of duplicate keys,
+    /// the last, the one a reader keeps (as JSON would).
     pub fn entry(&self, key: &str) -> Option<&Entry> {
         match &self.value {
-            Value::Map(entries) => entries.iter().find(|e| e.key.as_str() == Some(key)),
+            Value::Map(entries) => entries.iter().rev().find(|e| e.key.as_str() == Some(key)),
             _ => None,
         }
     }
@@ -216,7 +217,40 @@ pub fn parse_stream(text: &str) -> (Vec<Document>, Vec<Diagnostic>) {
             }
         }
     }
+    for doc in &docs {
+        duplicate_keys(&doc.root, &mut diags);
+    }
     (docs, diags)
+}
+
+/// Warns at every key a mapping repeats: readers keep the last value, which is
+/// rarely what was meant (a second `ports:` silently replaces the first).
+fn duplicate_keys(node: &Node, out: &mut Vec<Diagnostic>) {
+    match &node.value {
+        Value::Map(entries) => {
+            let mut first_line: BTreeMap<String, u32> = BTreeMap::new();
+            for e in entries {
+                let key = e.key.key_text();
+                match first_line.get(&key) {
+                    Some(line) => out.push(Diagnostic::new(
+                        Severity::Warning,
+                        ErrorType::Duplicate,
+                        "",
+                        format!(
+                            "duplicate key {key:?} (first at line {line}): the last one is used"
+                        ),
+                        e.key.span,
+                    )),
+                    None => {
+                        first_line.insert(key, e.key.span.start.line);
+                    }
+                }
+                duplicate_keys(&e.value, out);
+            }
+        }
+        Value::Seq(items) => items.iter().for_each(|n| duplicate_keys(n, out)),
+        _ => {}
+    }
 }
 
 /// When 1-based `line` holds nothing but closing flow brackets (`]`, `}`,

@@ -392,23 +392,41 @@ fn workload_of(name: &str, owners: Option<&[(String, String)]>) -> String {
 }
 
 fn pods(cluster: &Cluster) -> Vec<PodInfo> {
+    let known: BTreeSet<&str> = kubeplay_core::order::btree_set(
+        cluster
+            .nodes
+            .iter()
+            .filter_map(|n| n.metadata.name.as_deref()),
+    );
     let mut out: Vec<PodInfo> = cluster
         .pods
         .iter()
         .map(|p| {
-            let node = p
+            let named = p
                 .spec
                 .as_ref()
                 .and_then(|s| s.node_name.clone())
-                .unwrap_or_default();
-            let pending = node.is_empty().then(|| {
-                p.status
-                    .as_ref()
-                    .and_then(|s| s.conditions.as_ref())
-                    .and_then(|c| c.iter().find(|c| c.type_ == "PodScheduled"))
-                    .and_then(|c| c.message.clone().or_else(|| c.reason.clone()))
-                    .unwrap_or_else(|| "no node takes it".to_owned())
-            });
+                .filter(|n| !n.is_empty());
+            // A pod bound to a node the cluster does not have runs nowhere:
+            // it is drawn with the Pending pods, not lost.
+            let (node, pending) = match named {
+                Some(n) if known.contains(n.as_str()) => (n, None),
+                Some(n) => (
+                    String::new(),
+                    Some(format!("nodeName {n:?} is not a node of this cluster")),
+                ),
+                None => (
+                    String::new(),
+                    Some(
+                        p.status
+                            .as_ref()
+                            .and_then(|s| s.conditions.as_ref())
+                            .and_then(|c| c.iter().find(|c| c.type_ == "PodScheduled"))
+                            .and_then(|c| c.message.clone().or_else(|| c.reason.clone()))
+                            .unwrap_or_else(|| "no node takes it".to_owned()),
+                    ),
+                ),
+            };
             let name = p.metadata.name.clone().unwrap_or_default();
             let owners: Option<Vec<(String, String)>> = p
                 .metadata
@@ -706,7 +724,18 @@ pub fn layout(cluster: &Cluster) -> Scene {
             .chunks(cols)
             .map(|row| row.iter().map(|(_, g)| group_h(g)).fold(0.0, f32::max) + GROUP_GAP)
             .sum();
-        let h = NODE_HEADER + body - GROUP_GAP + NODE_PAD;
+        // Each distinct reason once, in the order the groups show them.
+        let mut reasons: Vec<String> = Vec::new();
+        for p in groups.iter().flat_map(|(_, g)| g.iter()) {
+            if let Some(r) = &p.pending
+                && !reasons.contains(r)
+            {
+                reasons.push(r.clone());
+            }
+        }
+        // A line of header for each reason past the first.
+        let header = NODE_HEADER + 16.0 * reasons.len().saturating_sub(1) as f32;
+        let h = header + body - GROUP_GAP + NODE_PAD;
         let id = "Unscheduled".to_owned();
         let count: usize = groups.iter().map(|(_, g)| g.len()).sum();
         let mut band = boxed(
@@ -716,15 +745,10 @@ pub fn layout(cluster: &Cluster) -> Scene {
             (left, row_y, inner_w, h),
         );
         band.title = format!("Pending: {count} pod(s) not scheduled");
-        band.lines = groups
-            .first()
-            .and_then(|(_, g)| g.first())
-            .and_then(|p| p.pending.clone())
-            .into_iter()
-            .collect();
+        band.lines = reasons;
         band.parent = Some("Cluster".to_owned());
         pending_band = Some(band);
-        let mut y = row_y + NODE_HEADER;
+        let mut y = row_y + header;
         for row in groups.chunks(cols) {
             for (i, ((ns, workload), group)) in row.iter().enumerate() {
                 place_group(

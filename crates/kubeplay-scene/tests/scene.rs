@@ -250,7 +250,12 @@ fn pods_no_node_takes_show_in_a_pending_band_with_the_reason() {
         )
     };
     let np = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n  selector:\n    app: web\n  ports:\n  - port: 80\n---\n";
-    let text = format!("{node}{}{}{np}", deploy("web", 3), deploy("batch", 9));
+    let ghost = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: lost\nspec:\n  nodeName: ghost\n  containers: [{name: c}]\n---\n";
+    let text = format!(
+        "{node}{}{}{np}{ghost}",
+        deploy("web", 3),
+        deploy("batch", 9)
+    );
     let cluster = kubeplay_core::analyze(&text).cluster;
     let scene = layout(&cluster);
     let band = scene
@@ -258,9 +263,21 @@ fn pods_no_node_takes_show_in_a_pending_band_with_the_reason() {
         .expect("a band for Pending pods");
     assert_eq!(band.kind, "Unscheduled");
     assert_eq!(band.parent.as_deref(), Some("Cluster"));
-    // 2 CoreDNS + 3 web + 9 batch = 14 pods, 4 fit: 10 pending.
-    assert_eq!(band.title, "Pending: 10 pod(s) not scheduled");
-    assert_eq!(band.lines, ["0/1 nodes are available: 1 Too many pods."]);
+    // 2 CoreDNS + 3 web + 9 batch = 14 pods, 4 fit: 10 pending, plus the
+    // pod bound to a node that does not exist.
+    assert_eq!(band.title, "Pending: 11 pod(s) not scheduled");
+    assert_eq!(
+        band.lines,
+        [
+            "0/1 nodes are available: 1 Too many pods. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.",
+            "nodeName \"ghost\" is not a node of this cluster",
+        ]
+    );
+    assert!(
+        scene
+            .element("Pod/default/lost")
+            .is_some_and(|e| e.parent.as_deref() == Some("Unscheduled"))
+    );
     let solo = scene.element("Node/solo").expect("node");
     assert!(band.y >= solo.y + solo.h, "under the nodes");
     let cluster_box = scene.element("Cluster").expect("boundary");
@@ -305,7 +322,7 @@ fn pods_no_node_takes_show_in_a_pending_band_with_the_reason() {
     let svg = to_svg(&scene, &SvgOptions::default());
     check_xml(&svg);
     assert!(svg.contains(r#"data-kind="Unscheduled""#));
-    assert!(svg.contains("0/1 nodes are available: 1 Too many pods."));
+    assert!(svg.contains("0/1 nodes are available: 1 Too many pods. preemption:"));
 }
 
 #[test]

@@ -105,32 +105,40 @@ pub(crate) fn build_site(env: &tools::Env) -> Result<()> {
     check_site(&root().join("dist"))
 }
 
-/// Writes the first diagram into the built site: the default example drawn
-/// by the same core and renderer as the app (light and dark SVGs), and a
-/// `#kp-first` block in `index.html` that shows the one for the reader's
-/// colour scheme while the app loads. `web/first.js` hides it before the
-/// first paint when the visit has link state or an autosave (the default
-/// example would be the wrong picture); the app removes it once the live
-/// diagram is drawn. `trunk serve` (development) has no such block.
+/// Writes the first diagram into the built site's `index.html`: the default
+/// example drawn by the same core and renderer as the app, light and dark, as
+/// two `data:` images in a `#kp-first` block (no request, so it shows as soon
+/// as the page and its CSS have arrived; the CSS shows the one for the
+/// reader's theme). `web/first.js` hides the block before the first paint when
+/// the visit has link state or an autosave (the default example would be the
+/// wrong picture); the app removes it once the live diagram is drawn.
+/// `trunk serve` (development) has no such block.
 fn prerender(dist: &Path) -> Result<()> {
     let cluster = kubeplay_core::analyze(kubeplay_core::examples::DEFAULT).cluster;
     let scene = kubeplay_scene::layout(&cluster);
-    for (name, dark) in [("first-light.svg", false), ("first-dark.svg", true)] {
-        std::fs::write(
-            dist.join(name),
-            kubeplay_scene::export_svg(&cluster, false, dark),
-        )?;
-    }
     let alt = format!(
         "The default example cluster: {} nodes, {} Services and {} pods (a picture; the live diagram replaces it when the playground has loaded)",
         cluster.nodes.len(),
         cluster.services.len(),
         cluster.pods.len()
     );
+    let img = |dark: bool| {
+        format!(
+            r#"<img class="{}" src="data:image/svg+xml,{}" width="{}" height="{}" alt="{alt}" data-first-diagram>"#,
+            if dark {
+                "kp-first-dark"
+            } else {
+                "kp-first-light"
+            },
+            data_uri_text(&kubeplay_scene::export_svg(&cluster, false, dark)),
+            scene.width.round(),
+            scene.height.round()
+        )
+    };
     let block = format!(
-        r#"<div id="kp-first" role="status"><p>Loading the playground&#8230;</p><picture><source srcset="first-dark.svg" media="(prefers-color-scheme: dark)"><img src="first-light.svg" width="{}" height="{}" alt="{alt}" data-first-diagram></picture></div>"#,
-        scene.width.round(),
-        scene.height.round()
+        r#"<div id="kp-first" role="status"><p>Loading the playground&#8230;</p>{}{}</div>"#,
+        img(false),
+        img(true)
     );
     let index = dist.join("index.html");
     let html = std::fs::read_to_string(&index)?;
@@ -142,8 +150,26 @@ fn prerender(dist: &Path) -> Result<()> {
         &index,
         html.replacen(anchor, &format!("{block}\n    {anchor}"), 1),
     )?;
-    println!("dist/ has the prerendered first diagram (first-light.svg, first-dark.svg)");
+    println!("dist/index.html has the prerendered first diagram");
     Ok(())
+}
+
+/// Text for a `data:` URL inside a double-quoted HTML attribute: what a URL
+/// or the attribute would misread is percent-encoded.
+fn data_uri_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for c in text.chars() {
+        match c {
+            '%' | '#' | '"' | '&' | '<' | '>' | '\n' | '\r' | '\t' => {
+                let mut buf = [0u8; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    out.push_str(&format!("%{b:02X}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The built site must run under `script-src 'self'`: no HTML file may hold

@@ -53,18 +53,32 @@ async function openHeld(url, prepare = () => localStorage.clear()) {
 
 test("a fresh visit shows the prerendered default diagram at once, and the live diagram replaces it", async () => {
   const { page, release } = await openHeld(server.url);
-  const picture = page.locator("#kp-first img[data-first-diagram]");
+  const picture = page.locator("#kp-first img.kp-first-light");
   await picture.waitFor({ state: "visible", timeout: 15000 });
   await page.waitForFunction(() => {
-    const img = document.querySelector("#kp-first img");
+    const img = document.querySelector("#kp-first img.kp-first-light");
     return img && img.complete && img.naturalWidth > 0;
   });
   assert.match(await picture.getAttribute("alt"), /default example cluster: 3 nodes/);
   assert.equal(await page.locator("[data-kind]").count(), 0, "the app has not started yet");
+  assert.equal(await page.locator("#kp-first img.kp-first-dark").isVisible(), false);
   await screenshot(page, "first-diagram-prerendered");
   release();
   await page.waitForSelector("[data-kind=Service][data-name=web]", { timeout: 15000 });
   assert.equal(await page.locator("#kp-first").count(), 0, "removed once the live diagram is drawn");
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test("a theme chosen earlier applies to the prerendered picture", async () => {
+  const { page, release } = await openHeld(server.url, () => {
+    localStorage.clear();
+    localStorage.setItem("kubeplay:theme", "dark");
+  });
+  await page.locator("#kp-first img.kp-first-dark").waitFor({ state: "visible", timeout: 15000 });
+  assert.equal(await page.locator("#kp-first img.kp-first-light").isVisible(), false);
+  release();
+  await page.waitForSelector("[data-kind=Service]", { timeout: 15000 });
   assert.deepEqual(page.problems, []);
   await page.close();
 });
