@@ -15,8 +15,8 @@
 //   arrives at once). "before_diagram" counts the page and every resource
 //   whose response ended before the first diagram was on screen: on this
 //   fresh visit (no link state, no autosave) that is the prerendered picture
-//   of the default example (`#kp-first`, see xtask's prerender), when it has
-//   loaded. "before_live_diagram" counts up to the first `[data-kind]`
+//   of the default example (`#kp-first`, see xtask's prerender), at the first
+//   frame after it has loaded (a frame also waits for the stylesheet). "before_live_diagram" counts up to the first `[data-kind]`
 //   element in the DOM, the app's own diagram, which is also the first
 //   diagram of any visit with a link or an autosave. "all" counts everything
 //   fetched once the editor bundle has loaded and the network is idle. Cache
@@ -99,7 +99,11 @@ function instrument() {
     "load",
     (e) => {
       if (e.target instanceof HTMLImageElement && e.target.matches("[data-first-diagram]")) {
-        window.__kpFirstPicture = performance.now();
+        // On screen at the next frame, which waits for the render-blocking
+        // stylesheet too.
+        requestAnimationFrame(() => {
+          window.__kpFirstPicture ??= performance.now();
+        });
       }
     },
     true,
