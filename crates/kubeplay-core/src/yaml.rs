@@ -228,23 +228,42 @@ pub fn parse_stream(text: &str) -> (Vec<Document>, Vec<Diagnostic>) {
 fn duplicate_keys(node: &Node, out: &mut Vec<Diagnostic>) {
     match &node.value {
         Value::Map(entries) => {
-            let mut first_line: BTreeMap<String, u32> = BTreeMap::new();
-            for e in entries {
-                let key = e.key.key_text();
-                match first_line.get(&key) {
-                    Some(line) => out.push(Diagnostic::new(
+            // Runs on every edit over every mapping: no allocation for the
+            // usual string keys, and a pairwise check for small mappings.
+            let keys: Vec<std::borrow::Cow<'_, str>> = entries
+                .iter()
+                .map(|e| match e.key.as_str() {
+                    Some(k) => std::borrow::Cow::Borrowed(k),
+                    None => std::borrow::Cow::Owned(e.key.key_text()),
+                })
+                .collect();
+            let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+            for (i, key) in keys.iter().enumerate() {
+                let first = if keys.len() <= 16 {
+                    keys[..i].iter().position(|k| k == key)
+                } else {
+                    match seen.get(key.as_ref()) {
+                        Some(&j) => Some(j),
+                        None => {
+                            seen.insert(key.as_ref(), i);
+                            None
+                        }
+                    }
+                };
+                if let Some(j) = first {
+                    out.push(Diagnostic::new(
                         Severity::Warning,
                         ErrorType::Duplicate,
                         "",
                         format!(
-                            "duplicate key {key:?} (first at line {line}): the last one is used"
+                            "duplicate key {key:?} (first at line {}): the last one is used",
+                            entries[j].key.span.start.line
                         ),
-                        e.key.span,
-                    )),
-                    None => {
-                        first_line.insert(key, e.key.span.start.line);
-                    }
+                        entries[i].key.span,
+                    ));
                 }
+            }
+            for e in entries {
                 duplicate_keys(&e.value, out);
             }
         }
