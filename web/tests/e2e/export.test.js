@@ -3,21 +3,17 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { serveStatic, launchBrowser, openPlayground, screenshot } from "./helpers.js";
+import { launchBrowser, openPlayground, screenshot, openSite, closeSite } from "./helpers.js";
 
 let server;
 let browser;
 const files = {};
 
 before(async () => {
-  server = await serveStatic();
-  browser = await launchBrowser();
+  ({ server, browser } = await openSite());
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+after(() => closeSite({ server, browser }));
 
 /** Clicks a download button; resolves to the file's name and bytes. */
 async function download(page, button) {

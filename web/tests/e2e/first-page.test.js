@@ -1,20 +1,16 @@
 // The built site loads from a static server and shows the default example.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { serveStatic, launchBrowser, openPlayground, serviceTypes, screenshot, watchProblems } from "./helpers.js";
+import { openPlayground, serviceTypes, screenshot, watchProblems, openSite, closeSite } from "./helpers.js";
 
 let server;
 let browser;
 
 before(async () => {
-  server = await serveStatic();
-  browser = await launchBrowser();
+  ({ server, browser } = await openSite());
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+after(() => closeSite({ server, browser }));
 
 test("the default example renders as a diagram with all four Service types and no console errors", async () => {
   const page = await openPlayground(browser, server.url);

@@ -74,6 +74,26 @@ export async function serveStatic(root = DIST, { prefix = "/", headers = {}, mou
   return { url: `${origin}${prefix}`, origin, close: () => new Promise((ok) => server.close(ok)) };
 }
 
+/**
+ * The usual test file's set-up: the site (`serveStatic(root, options)`) and a
+ * browser, resolved as { server, browser }; `closeSite` undoes it.
+ */
+export async function openSite(root = DIST, options = {}) {
+  const server = await serveStatic(root, options);
+  try {
+    return { server, browser: await launchBrowser() };
+  } catch (err) {
+    await server.close();
+    throw err;
+  }
+}
+
+/** Closes what `openSite` opened (nothing, after a failed start). */
+export async function closeSite({ server, browser } = {}) {
+  await browser?.close();
+  await server?.close();
+}
+
 /** Starts Debian's Chromium headless, with the flags this sandbox needs (plus `extraArgs`). */
 export async function launchBrowser(extraArgs = []) {
   const userDataDir = await mkdtemp(join(tmpdir(), "kubeplay-chromium-"));

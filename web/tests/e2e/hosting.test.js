@@ -5,7 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { DIST, serveStatic, launchBrowser, openPlayground, watchProblems, screenshot } from "./helpers.js";
+import { DIST, openPlayground, watchProblems, screenshot, openSite, closeSite } from "./helpers.js";
 
 /** The policy README.md recommends, word for word. */
 export const CSP =
@@ -17,14 +17,10 @@ let server;
 let browser;
 
 before(async () => {
-  server = await serveStatic(DIST, { prefix: PREFIX, headers: { "content-security-policy": CSP } });
-  browser = await launchBrowser();
+  ({ server, browser } = await openSite(DIST, { prefix: PREFIX, headers: { "content-security-policy": CSP } }));
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+after(() => closeSite({ server, browser }));
 
 /** Records CSP violations (also reported on the console) and every request's URL. */
 async function watch(page) {

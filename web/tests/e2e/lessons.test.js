@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { mkdirSync } from "node:fs";
-import { serveStatic, launchBrowser, openPlayground, screenshot, ARTIFACTS } from "./helpers.js";
+import { openPlayground, screenshot, ARTIFACTS, openSite, closeSite } from "./helpers.js";
 
 const LESSONS_DIR = new URL("../../lessons/", import.meta.url).pathname;
 const IDS = readdirSync(LESSONS_DIR)
@@ -19,14 +19,10 @@ let browser;
 mkdirSync(ARTIFACTS, { recursive: true });
 
 before(async () => {
-  server = await serveStatic();
-  browser = await launchBrowser();
+  ({ server, browser } = await openSite());
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+after(() => closeSite({ server, browser }));
 
 /** Accepts every confirm() the page asks, and counts them. */
 function acceptDialogs(page) {

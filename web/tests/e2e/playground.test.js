@@ -2,22 +2,16 @@
 // send requests by keyboard and through window.kubeplay.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import {
-  serveStatic, launchBrowser, openPlayground, screenshot, setYaml, sendRequest, typeYaml,
-} from "./helpers.js";
+import { openPlayground, screenshot, setYaml, sendRequest, typeYaml, openSite, closeSite } from "./helpers.js";
 
 let server;
 let browser;
 
 before(async () => {
-  server = await serveStatic();
-  browser = await launchBrowser();
+  ({ server, browser } = await openSite());
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+after(() => closeSite({ server, browser }));
 
 const WEB = `apiVersion: apps/v1
 kind: Deployment

@@ -4,21 +4,17 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { deflateRawSync } from "node:zlib";
-import { serveStatic, launchBrowser, openPlayground, setYaml, screenshot } from "./helpers.js";
+import { launchBrowser, openPlayground, setYaml, screenshot, openSite, closeSite } from "./helpers.js";
 
 let server;
 let browser;
 
 before(async () => {
-  server = await serveStatic();
-  browser = await launchBrowser();
+  ({ server, browser } = await openSite());
   await browser.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.origin });
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+after(() => closeSite({ server, browser }));
 
 const getYaml = (page) => page.evaluate(() => window.kubeplay.getYaml());
 

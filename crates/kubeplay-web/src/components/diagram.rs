@@ -84,8 +84,9 @@ fn static_layer(props: &StaticLayerProps) -> Html {
             if let Some(host) = host.cast::<web_sys::Element>() {
                 let mut drawn = drawn.borrow_mut();
                 let previous = drawn.take();
+                let first = previous.is_none();
                 *drawn = patch(&host, previous, svg);
-                if drawn.is_some() {
+                if first && drawn.is_some() {
                     remove_first_picture(&host);
                 }
             }
