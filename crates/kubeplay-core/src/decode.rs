@@ -251,13 +251,13 @@ fn value_text(node: &Node, path: &str) -> Option<String> {
         Value::Float(f) => f.to_string(),
         Value::Bool(b) => b.to_string(),
         Value::Null => "null".to_owned(),
-        Value::Seq(_) | Value::Map(_) => serde_json::to_string(&n.to_json()).ok()?,
+        Value::Seq(_) | Value::Map(_) => crate::json::to_string(&n.to_json()),
     })
 }
 
 /// Quotes a string as Go's `%q` does for printable text.
 pub fn go_quote(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| format!("\"{s}\""))
+    crate::json::quoted(s)
 }
 
 /// Says what Kubernetes expects instead of what serde found in Rust terms:

@@ -18,6 +18,7 @@ pub mod endpoints;
 pub mod examples;
 pub mod goal;
 pub mod ingress;
+pub mod json;
 pub mod k8s;
 pub mod lesson;
 pub mod model;

@@ -281,7 +281,7 @@ fn pod_from_template(
 fn template_hash(o: &Object) -> String {
     let template = o.origin.node.get("spec").and_then(|s| s.get("template"));
     let json = template
-        .map(|t| t.to_json().to_string())
+        .map(|t| crate::json::to_string(&t.to_json()))
         .unwrap_or_default();
     safe_suffix(fnv1a(&json), 10)
 }

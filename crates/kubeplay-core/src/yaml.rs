@@ -314,7 +314,7 @@ pub fn normalise_newlines(text: &str) -> std::borrow::Cow<'_, str> {
 fn syntax_message(info: &str) -> String {
     let mut s = info.trim().to_owned();
     if let Some(first) = s.get(..1) {
-        let upper = first.to_uppercase();
+        let upper = first.to_ascii_uppercase();
         s.replace_range(..1, &upper);
     }
     format!("YAML syntax error: {s}")

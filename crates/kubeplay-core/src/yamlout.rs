@@ -105,7 +105,11 @@ fn scalar(value: &Value, indent: usize) -> String {
     match value {
         Value::Null => "null".to_owned(),
         Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
+        Value::Number(n) => {
+            let mut out = String::new();
+            crate::json::number(&mut out, n);
+            out
+        }
         Value::String(s) => string(s, indent),
         Value::Array(_) => "[]".to_owned(),
         Value::Object(_) => "{}".to_owned(),

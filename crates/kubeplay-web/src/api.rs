@@ -89,7 +89,7 @@ pub fn send(shared: &Rc<RefCell<Shared>>, from: &str, to: &str) -> Result<JsValu
             state.sent,
         ))
     });
-    let json = js_sys::JSON::parse(&t.to_json().to_string())?;
+    let json = js_sys::JSON::parse(&kubeplay_core::json::to_string(&t.to_json()))?;
     if let Some(h) = handle {
         h.dispatch(Action::Traced(t));
     }

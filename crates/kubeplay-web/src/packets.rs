@@ -188,7 +188,7 @@ fn new_circle(layer: &web_sys::Element, d: &Dot) -> Option<Circle> {
 fn set_class(el: &web_sys::Element, d: &Dot) {
     let class = format!(
         "kp-packet kp-verdict-{}{}",
-        d.verdict.to_lowercase(),
+        d.verdict.to_ascii_lowercase(),
         if d.snat { " kp-snat" } else { "" }
     );
     let _ = el.set_attribute("class", &class);

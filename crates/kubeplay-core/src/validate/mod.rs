@@ -112,7 +112,10 @@ fn validate_annotations(
     out: &mut Vec<FieldError>,
 ) {
     for k in annotations.keys() {
-        for msg in format::qualified_name(&k.to_lowercase()) {
+        // Go lower-cases with Unicode rules; any character outside ASCII
+        // fails a qualified name either way, so ASCII lowering gives the same
+        // verdicts without shipping Unicode's case tables in the wasm.
+        for msg in format::qualified_name(&k.to_ascii_lowercase()) {
             out.push(FieldError::invalid_str(path, k, msg));
         }
     }
@@ -144,5 +147,10 @@ fn invalid_json(
     value: &serde_json::Value,
     detail: impl Into<String>,
 ) -> FieldError {
-    FieldError::new(ErrorType::Invalid, path, Some(value.to_string()), detail)
+    FieldError::new(
+        ErrorType::Invalid,
+        path,
+        Some(crate::json::to_string(value)),
+        detail,
+    )
 }

@@ -422,7 +422,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
                 { for props.paths.iter().map(|p| {
                     let points = p.points.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect::<Vec<_>>().join(" ");
                     html! {
-                        <polyline class={classes!("kp-path", format!("kp-verdict-{}", p.verdict.to_lowercase()))}
+                        <polyline class={classes!("kp-path", format!("kp-verdict-{}", p.verdict.to_ascii_lowercase()))}
                             data-packet={p.id.to_string()} data-verdict={p.verdict} points={points} />
                     }
                 }) }

@@ -83,7 +83,10 @@ fn diagnostics_js(diags: &[Diagnostic]) -> JsValue {
             })
         })
         .collect();
-    js_sys::JSON::parse(&serde_json::Value::Array(list).to_string()).unwrap_or(JsValue::NULL)
+    js_sys::JSON::parse(&kubeplay_core::json::to_string(&serde_json::Value::Array(
+        list,
+    )))
+    .unwrap_or(JsValue::NULL)
 }
 
 /// The editor.

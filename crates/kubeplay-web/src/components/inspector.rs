@@ -41,7 +41,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
     let tab = props.state.tab;
     let button = |t: Tab, label: String| {
         let cb = props.on_tab.clone();
-        let id = format!("kp-tab-{t:?}").to_lowercase();
+        let id = format!("kp-tab-{t:?}").to_ascii_lowercase();
         html! {
             <button role="tab" type="button" id={id} class="kp-tab"
                 aria-selected={if t == tab { "true" } else { "false" }}
