@@ -68,15 +68,20 @@ pub fn app() -> Html {
         });
     }
     {
-        // Autosave every edit and tell listeners.
+        // Autosave every edit (after the diagram is drawn: writing a long
+        // text to localStorage takes a few milliseconds) and tell listeners.
         let shared = shared.clone();
         use_effect_with(state.text.clone(), move |text| {
-            if embedded {
+            if !embedded {
                 // Embeds never touch the main app's autosave.
-            } else if *text.as_ref() == *examples::DEFAULT {
-                storage::clear();
-            } else {
-                storage::save(text);
+                let text = text.clone();
+                crate::later(move || {
+                    if *text == *examples::DEFAULT {
+                        storage::clear();
+                    } else {
+                        storage::save(&text);
+                    }
+                });
             }
             api::emit(&shared, "change", &JsValue::from_str(text));
         });

@@ -15,6 +15,21 @@ pub mod state;
 pub mod storage;
 pub mod url;
 
+/// Runs `f` in a task of its own, after the current one: after the diagram is
+/// drawn and (usually) painted. For work an edit causes that the updated
+/// diagram need not wait for, such as mirroring text set from outside into the
+/// editor, or the autosave.
+pub fn later(f: impl FnOnce() + 'static) {
+    use wasm_bindgen::JsCast;
+    let callback = wasm_bindgen::closure::Closure::once_into_js(f);
+    if let Some(w) = web_sys::window() {
+        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
+            callback.unchecked_ref(),
+            0,
+        );
+    }
+}
+
 /// Mounts the app on the page's `<main id="app">`, or on `<body>` when absent.
 pub fn start() {
     let root = web_sys::window()

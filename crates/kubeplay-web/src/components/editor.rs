@@ -158,15 +158,27 @@ pub fn editor(props: &EditorProps) -> Html {
         });
     }
     {
-        // Text set from outside (setYaml, a what-if, reset) reaches the editor.
+        // Text set from outside (setYaml, a what-if, reset) reaches the editor,
+        // in a task of its own: CodeMirror's update of a long document takes
+        // as long as the new diagram, which should not wait for it.
         let handle = handle.clone();
         use_effect_with(props.text.clone(), move |text| {
-            if let Some(ed) = handle.borrow().as_ref() {
-                let current = call(ed, "getText", &[]).and_then(|v| v.as_string());
-                if current.as_deref() != Some(text.as_ref()) {
-                    call(ed, "setText", &[JsValue::from_str(text)]);
-                }
+            let Some(ed) = handle.borrow().clone() else {
+                return;
+            };
+            let seen = call(&ed, "getText", &[]).and_then(|v| v.as_string());
+            if seen.as_deref() == Some(text.as_ref()) {
+                return;
             }
+            let text = text.clone();
+            crate::later(move || {
+                // Keystrokes since then win: the editor reports them itself,
+                // and replacing them would lose the user's work.
+                let now = call(&ed, "getText", &[]).and_then(|v| v.as_string());
+                if now == seen {
+                    call(&ed, "setText", &[JsValue::from_str(&text)]);
+                }
+            });
         });
     }
     {
