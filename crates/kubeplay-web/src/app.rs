@@ -55,6 +55,14 @@ pub fn app() -> Html {
     }
     {
         let mut s = shared.borrow_mut();
+        if let Some(previous) = &s.state
+            && !Rc::ptr_eq(&previous.good, &state.good)
+        {
+            // Freeing a large cluster takes milliseconds (a 1,000-pod build,
+            // about 3): hold the old one until the new diagram is drawn.
+            let retired = previous.good.clone();
+            crate::later(move || drop(retired));
+        }
         s.state = Some(Rc::new((*state).clone()));
         s.handle = Some(state.clone());
     }
