@@ -3,6 +3,10 @@
 //! and a Service per five pods, on three nodes) and prints one JSON object per
 //! line, `{"name", "value", "unit", "budget"}`, for xtask to collect.
 //!
+//! `core.load` reads the text alone; `core.edit_load` is the editor's
+//! `Loader` reading one keystroke (`_newline`: a typed line break, which moves
+//! every later document), where the other documents come from its cache.
+//!
 //! `cargo run --release -p kubeplay-tests --bin bench [-- --smoke]`. The clock
 //! is read here, never in the core. Every figure is the median of several
 //! repetitions (at least five, more while they take under a second in all).
@@ -40,6 +44,29 @@ fn main() {
         });
         emit(&format!("core.build.{pods}_pods"), ms, "ms");
         build_ms.push((pods, ms));
+
+        // One keystroke in the editor: a character typed in the middle
+        // document, read by the editor's `Loader` (which re-reads only that
+        // document), against a fresh `load` of the same text. A typed line
+        // break also moves every later document.
+        let (typed, newline) = edits(&text);
+        let ms = median_ms(reps, || {
+            black_box(kubeplay_core::load(black_box(&typed)));
+        });
+        emit(&format!("core.load.{pods}_pods"), ms, "ms");
+        for (name, edited) in [("edit_load", &typed), ("edit_load_newline", &newline)] {
+            let mut loader = kubeplay_core::Loader::new();
+            // The app keeps the previous manifest while it reads the next.
+            let mut previous = loader.load(&text);
+            let mut flip = false;
+            let ms = median_ms(reps, || {
+                flip = !flip;
+                let t = if flip { edited } else { &text };
+                previous = black_box(loader.load(black_box(t)));
+            });
+            black_box(previous);
+            emit(&format!("core.{name}.{pods}_pods"), ms, "ms");
+        }
 
         let analysis = kubeplay_core::analyze(&text);
         let scene_ms = median_ms(reps, || {
@@ -130,6 +157,19 @@ fn write_manifests(dir: &std::path::Path, smoke: bool) {
         eprintln!("bench: cannot write manifests to {}: {e}", dir.display());
         std::process::exit(1);
     }
+}
+
+/// The text with one character typed into its middle document (a
+/// replica count changed), and with a line break typed there instead.
+fn edits(text: &str) -> (String, String) {
+    let starts: Vec<usize> = text.match_indices("---\n").map(|(i, _)| i).collect();
+    let middle = starts.get(starts.len() / 2).copied().unwrap_or(0);
+    let at = text[middle..]
+        .find("replicas: ")
+        .map_or(middle, |i| middle + i + "replicas: ".len());
+    let typed = format!("{}1{}", &text[..at], &text[at..]);
+    let newline = format!("{}\n{}", &text[..middle + 4], &text[middle + 4..]);
+    (typed, newline)
 }
 
 /// The value after `flag` on the command line.

@@ -5,6 +5,8 @@ mod corpus;
 mod fixtures;
 mod lessons;
 #[cfg(not(target_arch = "wasm32"))]
+mod loader;
+#[cfg(not(target_arch = "wasm32"))]
 mod properties;
 #[cfg(not(target_arch = "wasm32"))]
 mod sim;

@@ -48,6 +48,154 @@ pub fn load(text: &str) -> Manifest {
     m
 }
 
+/// Reads manifests as [`load`] does, and keeps what the last text decoded
+/// to, chunk by chunk (a chunk runs from a `---` line to the next), so that
+/// the next text re-reads only the chunks an edit changed: the editor calls
+/// it on every keystroke. The result always equals `load`'s; a text with a
+/// directive (`%YAML`) or an alias to an earlier document's anchor is read
+/// whole. It keeps the chunks of the last text only.
+#[derive(Debug, Default)]
+pub struct Loader {
+    /// The chunks of the last text that read without a syntax error, sorted
+    /// by text (a sorted list, not a map: less code in the wasm). Of two
+    /// equal chunks one is found, and the other is read again.
+    chunks: Vec<(String, Option<Chunk>)>,
+}
+
+/// What one chunk decoded to, where it was last read.
+#[derive(Debug)]
+struct Chunk {
+    /// Whether it ended the text.
+    last: bool,
+    /// How many lines preceded it.
+    line: u32,
+    /// How many documents it holds.
+    documents: usize,
+    /// Its objects (document indices counted from the chunk's first
+    /// document) and decoding diagnostics.
+    part: Manifest,
+    /// Its duplicate-key warnings, whose messages name a line: a chunk with
+    /// any is read again when it moves.
+    duplicates: Vec<Diagnostic>,
+}
+
+impl Chunk {
+    /// Moves everything to `line` lines after the start of the text.
+    fn move_to(&mut self, line: u32) {
+        let by = line.wrapping_sub(self.line);
+        self.line = line;
+        for o in &mut self.part.objects {
+            o.origin.span = o.origin.span.shifted(by);
+            std::sync::Arc::make_mut(&mut o.origin.node).shift(by);
+        }
+        for u in &mut self.part.unsimulated {
+            u.span = u.span.shifted(by);
+        }
+        for d in &mut self.part.diagnostics {
+            d.span = d.span.shifted(by);
+        }
+    }
+}
+
+impl Loader {
+    /// A loader that has read nothing yet.
+    pub fn new() -> Loader {
+        Loader::default()
+    }
+
+    /// Reads `text`; equal to [`load`]`(text)`.
+    pub fn load(&mut self, text: &str) -> Manifest {
+        let mut run = Run {
+            old: std::mem::take(&mut self.chunks),
+            new: Vec::new(),
+            out: Manifest::default(),
+            duplicates: Vec::new(),
+            documents: 0,
+        };
+        let Some(mut errors) = yaml::parse_stream_reusing(text, &mut run) else {
+            return load(text);
+        };
+        crate::order::sort_by(&mut run.new, |a, b| a.0.cmp(&b.0));
+        self.chunks = run.new;
+        let mut m = run.out;
+        // In `load`'s order before its stable sort: decoding, syntax, duplicates.
+        m.diagnostics.append(&mut errors);
+        m.diagnostics.append(&mut run.duplicates);
+        crate::order::sort_by_key(&mut m.diagnostics, |d| d.span.start);
+        m
+    }
+}
+
+/// One [`Loader::load`]: the chunks it may reuse, those it keeps, the result.
+struct Run {
+    old: Vec<(String, Option<Chunk>)>,
+    new: Vec<(String, Option<Chunk>)>,
+    out: Manifest,
+    duplicates: Vec<Diagnostic>,
+    documents: usize,
+}
+
+impl Run {
+    /// Appends a chunk's part to the result, then keeps the chunk.
+    fn keep(&mut self, text: String, chunk: Chunk) {
+        let first = self.documents;
+        self.out.objects.extend(chunk.part.objects.iter().map(|o| {
+            let mut o = o.clone();
+            o.origin.document += first;
+            o
+        }));
+        self.out
+            .unsimulated
+            .extend_from_slice(&chunk.part.unsimulated);
+        self.out
+            .diagnostics
+            .extend_from_slice(&chunk.part.diagnostics);
+        self.duplicates.extend_from_slice(&chunk.duplicates);
+        self.documents += chunk.documents;
+        self.new.push((text, Some(chunk)));
+    }
+}
+
+impl yaml::Chunks for Run {
+    fn reuse(&mut self, text: &str, last: bool, line: u32) -> bool {
+        let found = self.old.binary_search_by(|(t, _)| t.as_str().cmp(text));
+        let Some(mut chunk) = found.ok().and_then(|i| self.old[i].1.take()) else {
+            return false;
+        };
+        if chunk.last != last || (chunk.line != line && !chunk.duplicates.is_empty()) {
+            return false;
+        }
+        if chunk.line != line {
+            chunk.move_to(line);
+        }
+        self.keep(text.to_owned(), chunk);
+        true
+    }
+
+    fn read(&mut self, text: &str, last: bool, line: u32, docs: Vec<yaml::Document>) {
+        let mut chunk = Chunk {
+            last,
+            line,
+            documents: docs.len(),
+            part: Manifest::default(),
+            duplicates: Vec::new(),
+        };
+        for (index, doc) in docs.iter().enumerate() {
+            decode_document(index, &doc.root, &mut chunk.part);
+            yaml::duplicate_keys(&doc.root, &mut chunk.duplicates);
+        }
+        self.keep(text.to_owned(), chunk);
+    }
+
+    fn broken(&mut self, docs: Vec<yaml::Document>) {
+        for doc in &docs {
+            decode_document(self.documents, &doc.root, &mut self.out);
+            yaml::duplicate_keys(&doc.root, &mut self.duplicates);
+            self.documents += 1;
+        }
+    }
+}
+
 fn decode_document(index: usize, root: &Node, m: &mut Manifest) {
     match &root.value {
         Value::Null => {}
@@ -379,5 +527,139 @@ mod tests {
         assert_eq!(m.diagnostics.len(), 1);
         assert_eq!(m.diagnostics[0].path, "items[0].spec.containers");
         assert_eq!(m.diagnostics[0].span.start, Pos::new(9, 17));
+    }
+
+    const SVC: &str =
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\nspec:\n  ports:\n  - port: 80\n";
+    const POD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: nginx\n";
+
+    /// Reads `before`, then each of `after` in turn, with one loader, and
+    /// checks every result against a fresh `load`.
+    fn same_as_load(before: &str, after: &[&str]) {
+        let mut loader = Loader::new();
+        assert_eq!(loader.load(before), load(before), "{before:?}");
+        for text in after {
+            assert_eq!(loader.load(text), load(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn an_edit_rereads_only_the_document_it_changed() {
+        let text = format!("{SVC}---\n{POD}---\n{SVC}");
+        let mut loader = Loader::new();
+        let before = loader.load(&text);
+        let edited = text.replacen("port: 80", "port: 81", 1);
+        let after = loader.load(&edited);
+        assert_eq!(after, load(&edited));
+        let shared: Vec<bool> = before
+            .objects
+            .iter()
+            .zip(&after.objects)
+            .map(|(b, a)| std::sync::Arc::ptr_eq(&b.origin.node, &a.origin.node))
+            .collect();
+        assert_eq!(shared, [false, true, true]);
+        // Only the chunks of the last text are kept.
+        assert_eq!(loader.load(SVC), load(SVC));
+        assert_eq!(loader.chunks.len(), 1);
+    }
+
+    #[test]
+    fn moved_documents_keep_their_true_lines_and_indices() {
+        let text = format!(
+            "{SVC}---\n{POD}---\napiVersion: v1\nkind: List\nitems:\n- {}\n",
+            POD.trim_end().replace('\n', "\n  ")
+        );
+        let before = format!("# a comment\n---\n{text}");
+        let after = format!("---\n{text}---\n{SVC}");
+        same_as_load(&before, &[&after, &before, &text, &after]);
+        let mut loader = Loader::new();
+        loader.load(&before);
+        let m = loader.load(&after);
+        assert_eq!(m.diagnostics, []);
+        assert_eq!(m.objects[2].origin.document, 2);
+        assert_eq!(m.objects[2].origin.prefix, "items[0]");
+        let last = after.rfind("---").expect("a last document");
+        let line = after[..last].matches('\n').count() as u32 + 2;
+        assert_eq!(m.objects[3].origin.document, 3);
+        assert_eq!(m.objects[3].origin.span.start, Pos::new(line, 1));
+    }
+
+    #[test]
+    fn syntax_errors_read_as_load_reads_them() {
+        let broken = format!("{SVC}---\n{POD}  bad: [1, 2\n---\n{SVC}");
+        // An error on a `---` line is reported twice by `parse_stream` (once
+        // from the document before, once when reading resumes there).
+        let on_marker = format!("{SVC}--- a: b\n{POD}---\n{SVC}");
+        // Go's closing bracket at the parent's indentation is repaired.
+        let go = format!("{SVC}---\n{POD}  args: [\n    \"x\"\n  ]\n---\n{SVC}");
+        let unclosed = format!("{SVC}---\n{POD}x: \"open\n---\n{SVC}");
+        let at_end = format!("{SVC}---\nA");
+        same_as_load(
+            SVC,
+            &[&broken, &on_marker, &go, &unclosed, &at_end, &broken, SVC],
+        );
+        let mut loader = Loader::new();
+        loader.load(&go);
+        let m = loader.load(&on_marker);
+        let syntax = m
+            .diagnostics
+            .iter()
+            .filter(|d| d.error_type == ErrorType::SyntaxError);
+        assert_eq!(syntax.count(), 2);
+    }
+
+    #[test]
+    fn byte_order_marks_line_ends_json_and_empty_documents() {
+        let crlf = format!("{SVC}---\n{POD}").replace('\n', "\r\n");
+        let cr = format!("{SVC}---\n{POD}").replace('\n', "\r");
+        let json =
+            "{\"apiVersion\": \"v1\", \"kind\": \"Service\",\n \"metadata\": {\"name\": \"j\"}}\n";
+        same_as_load(
+            &format!("\u{feff}{SVC}---\n{POD}"),
+            &[
+                &format!("\u{feff}{SVC}---\n{POD}---\n"),
+                &crlf,
+                &cr,
+                json,
+                &format!("---\n---\n{json}---\n...\n---\n"),
+                "",
+                "---",
+                &format!("{SVC}...\n{POD}"),
+            ],
+        );
+    }
+
+    #[test]
+    fn directives_anchors_and_block_scalars() {
+        let anchored = format!("{SVC}  labels: &l {{app: a}}\n---\n{POD}  labels: *l\n");
+        let local = format!("{SVC}---\n{POD}  labels: &l {{app: a}}\n  annotations: *l\n");
+        let directive = format!("{SVC}---\n%YAML 1.2\n---\n{POD}");
+        // A block scalar ends at a `---` line (its span differs from the one
+        // it has at the end of the text).
+        let scalar = format!("{SVC}---\ndata: >-\n---\n{POD}");
+        let duplicates = format!(
+            "# moved\n{}---\n{POD}",
+            SVC.replace("name: a\n", "name: a\n  name: b\n")
+        );
+        same_as_load(
+            SVC,
+            &[
+                &anchored,
+                &local,
+                &directive,
+                &scalar,
+                &duplicates,
+                &scalar,
+                &duplicates,
+            ],
+        );
+        let mut loader = Loader::new();
+        loader.load(&duplicates);
+        let dup = loader.load(&format!("\n\n{duplicates}"));
+        assert!(
+            dup.diagnostics
+                .iter()
+                .any(|d| d.message.contains("first at line 7"))
+        );
     }
 }

@@ -39,6 +39,16 @@ impl Span {
             end: pos,
         }
     }
+
+    /// The span moved by `lines` lines, a two's-complement difference (so
+    /// `0u32.wrapping_sub(2)` moves it up two lines).
+    pub(crate) fn shifted(self, lines: u32) -> Span {
+        let shift = |p: Pos| Pos::new(p.line.wrapping_add(lines), p.column);
+        Span {
+            start: shift(self.start),
+            end: shift(self.end),
+        }
+    }
 }
 
 /// How serious a diagnostic is.

@@ -37,5 +37,5 @@ pub mod yaml;
 pub mod yamlout;
 
 pub use cluster::{Analysis, Cluster, analyze};
-pub use decode::{Manifest, load};
+pub use decode::{Loader, Manifest, load};
 pub use diag::{Diagnostic, ErrorType, FieldError, Pos, Severity, Span};

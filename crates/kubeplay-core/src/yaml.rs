@@ -119,6 +119,21 @@ impl Node {
         }
     }
 
+    /// Moves every span of the tree by `lines` lines (see [`Span::shifted`]).
+    pub(crate) fn shift(&mut self, lines: u32) {
+        self.span = self.span.shifted(lines);
+        match &mut self.value {
+            Value::Seq(items) => items.iter_mut().for_each(|n| n.shift(lines)),
+            Value::Map(entries) => {
+                for e in entries {
+                    e.key.shift(lines);
+                    e.value.shift(lines);
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// The text of a scalar used as a mapping key.
     pub fn key_text(&self) -> String {
         match &self.value {
@@ -183,8 +198,8 @@ pub fn parse_stream(text: &str) -> (Vec<Document>, Vec<Diagnostic>) {
     let mut repairs = 0;
     loop {
         let before = docs.len();
-        match parse_chunk(&rest, offset_line, &mut docs) {
-            Ok(()) => break,
+        match parse_chunk(&rest, offset_line, u32::MAX, &mut docs) {
+            Ok(_) => break,
             Err(err) => {
                 let local_line = err.marker().line();
                 if repairs < 64
@@ -207,7 +222,7 @@ pub fn parse_stream(text: &str) -> (Vec<Document>, Vec<Diagnostic>) {
                     Span::at(pos),
                 ));
                 // Resume after the error, at the next document start line.
-                match next_document_start(&rest, pos.line.saturating_sub(offset_line)) {
+                match next_document_start(&rest, pos.line.saturating_sub(offset_line), true) {
                     Some((byte, line)) => {
                         rest = std::borrow::Cow::Owned(rest[byte..].to_owned());
                         offset_line += line;
@@ -223,9 +238,132 @@ pub fn parse_stream(text: &str) -> (Vec<Document>, Vec<Diagnostic>) {
     (docs, diags)
 }
 
+/// The caller's side of [`parse_stream_reusing`]: a store of the documents
+/// of chunks read before. A chunk runs from the start of the text or a `---`
+/// line to the next `---` line (or the end); `last` says it ends the text,
+/// and `line` is the number of lines before it.
+pub(crate) trait Chunks {
+    /// Whether the store holds this chunk's documents; it then takes them as
+    /// the next ones, moved to `line`.
+    fn reuse(&mut self, text: &str, last: bool, line: u32) -> bool;
+    /// The documents of a chunk that read without error.
+    fn read(&mut self, text: &str, last: bool, line: u32, docs: Vec<Document>);
+    /// The documents read before a syntax error, which belong to no chunk.
+    fn broken(&mut self, docs: Vec<Document>);
+}
+
+/// Reads a stream as [`parse_stream`] does, with the same documents and
+/// syntax errors, but chunk by chunk, so `chunks` can supply the documents
+/// of chunks it has seen. Each chunk is read from its start in the text up
+/// to the next `---` line. Such a line closes whatever is open (saphyr's
+/// scanner and parser start over there), so a chunk that reads without error
+/// gives the same documents wherever it stands and whatever precedes it. A
+/// chunk with a syntax error is not kept, and reading goes on from there as
+/// in `parse_stream` (repair, report, resume at a later `---` line).
+///
+/// Returns the syntax errors (duplicate keys are left to the caller), or
+/// `None` when the stream needs `parse_stream` itself: a directive (`%YAML`,
+/// `%TAG`) applies to the next document, and an alias may name an anchor of
+/// an earlier document (saphyr keeps anchors across documents).
+pub(crate) fn parse_stream_reusing(text: &str, chunks: &mut dyn Chunks) -> Option<Vec<Diagnostic>> {
+    let normalised = normalise_newlines(text);
+    if normalised.starts_with('%') || normalised.contains("\n%") {
+        return None;
+    }
+    let mut errors = Vec::new();
+    // The text left to read is `base[start..]`; `base` is the normalised text
+    // until a closing bracket is repaired, and `offset_line` lines precede it.
+    let mut base = std::borrow::Cow::Borrowed(normalised.as_ref());
+    let mut start = 0;
+    let mut offset_line = 0u32;
+    // Whether reading (re)started at `start`: `parse_stream` never resumes
+    // after an error at the line it started from, but does at a `---` line
+    // it read up to (where it then reports the same error again).
+    let mut started_here = true;
+    let mut repairs = 0;
+    loop {
+        let rest = &base[start..];
+        let (end, lines) = chunk_end(rest);
+        let last = end == rest.len();
+        if !chunks.reuse(&rest[..end], last, offset_line) {
+            let mut docs = Vec::new();
+            let stop = if last { u32::MAX } else { lines + 1 };
+            match parse_chunk(rest, offset_line, stop, &mut docs) {
+                Ok(stopped) if stopped != last => {
+                    chunks.read(&rest[..end], last, offset_line, docs)
+                }
+                // Read past the next `---` line without an error: never
+                // expected, but then the chunks are not independent.
+                Ok(_) => return None,
+                Err(err) => {
+                    if err.info().contains("unknown anchor") {
+                        return None;
+                    }
+                    if repairs < 64
+                        && let Some(fixed) = indent_closing_bracket(rest, err.marker().line())
+                    {
+                        repairs += 1;
+                        base = std::borrow::Cow::Owned(fixed);
+                        start = 0;
+                        continue;
+                    }
+                    chunks.broken(docs);
+                    let pos = clamp(marker_pos(err.marker(), offset_line), &normalised);
+                    errors.push(Diagnostic::new(
+                        Severity::Error,
+                        ErrorType::SyntaxError,
+                        "",
+                        syntax_message(err.info()),
+                        Span::at(pos),
+                    ));
+                    let local = pos.line.saturating_sub(offset_line);
+                    match next_document_start(rest, local, started_here) {
+                        Some((byte, line)) => {
+                            start += byte;
+                            offset_line += line;
+                            started_here = true;
+                            continue;
+                        }
+                        None => break,
+                    }
+                }
+            }
+        }
+        if last {
+            break;
+        }
+        start += end;
+        offset_line += lines;
+        started_here = false;
+    }
+    Some(errors)
+}
+
+/// The end of the chunk `text` starts with (the start of its first `---`
+/// line after the first line, or the end) and the number of lines before it.
+fn chunk_end(text: &str) -> (usize, u32) {
+    let mut end = text.len();
+    let mut from = 0;
+    while let Some(i) = text[from..].find("\n---") {
+        let line = from + i + 1;
+        if is_document_marker(text[line..].split('\n').next().unwrap_or("")) {
+            end = line;
+            break;
+        }
+        from = line;
+    }
+    (
+        end,
+        text.as_bytes()[..end]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u32,
+    )
+}
+
 /// Warns at every key a mapping repeats: readers keep the last value, which is
 /// rarely what was meant (a second `ports:` silently replaces the first).
-fn duplicate_keys(node: &Node, out: &mut Vec<Diagnostic>) {
+pub(crate) fn duplicate_keys(node: &Node, out: &mut Vec<Diagnostic>) {
     match &node.value {
         Value::Map(entries) => {
             // Runs on every edit over every mapping: no allocation for the
@@ -321,13 +459,13 @@ fn syntax_message(info: &str) -> String {
 }
 
 /// Finds the first line at or after 1-based `line` that begins with `---`,
-/// other than the very first line (so reading always moves forward), and
-/// returns its byte offset and the number of lines before it.
-fn next_document_start(text: &str, line: u32) -> Option<(usize, u32)> {
+/// other than the very first line when `skip_first` (so reading always moves
+/// forward), and returns its byte offset and the number of lines before it.
+fn next_document_start(text: &str, line: u32, skip_first: bool) -> Option<(usize, u32)> {
     let mut byte = 0;
     for (n, l) in text.split_inclusive('\n').enumerate() {
         let n = n as u32;
-        if n > 0 && n + 1 >= line && is_document_marker(l) {
+        if (n > 0 || !skip_first) && n + 1 >= line && is_document_marker(l) {
             return Some((byte, n));
         }
         byte += l.len();
@@ -350,7 +488,14 @@ enum Frame {
     Map(Vec<Entry>, Option<Node>, Pos, usize),
 }
 
-fn parse_chunk(text: &str, offset_line: u32, docs: &mut Vec<Document>) -> Result<(), ScanError> {
+/// Reads documents from `text` until its end, or until a `---` line at or
+/// after (1-based, local) line `stop`; says whether it stopped there.
+fn parse_chunk(
+    text: &str,
+    offset_line: u32,
+    stop: u32,
+    docs: &mut Vec<Document>,
+) -> Result<bool, ScanError> {
     let mut anchors: BTreeMap<usize, Node> = BTreeMap::new();
     let mut stack: Vec<Frame> = Vec::new();
     let mut root: Option<Node> = None;
@@ -361,6 +506,7 @@ fn parse_chunk(text: &str, offset_line: u32, docs: &mut Vec<Document>) -> Result
         let end = marker_pos(&span.end, offset_line);
         let finished: Option<(Node, usize)> = match event {
             Event::StreamStart | Event::StreamEnd | Event::Nothing => None,
+            Event::DocumentStart(true) if span.start.line() as u32 >= stop => return Ok(true),
             Event::DocumentStart(_) => {
                 anchors.clear();
                 root = None;
@@ -441,7 +587,7 @@ fn parse_chunk(text: &str, offset_line: u32, docs: &mut Vec<Document>) -> Result
             }
         }
     }
-    Ok(())
+    Ok(false)
 }
 
 /// Resolves a scalar by the YAML 1.2 core schema (what `sigs.k8s.io/yaml`

@@ -1,8 +1,10 @@
 //! The app's state as a reducer (yew's `use_reducer`): the text being edited,
 //! the last cluster that could be built, and what the inspector shows.
 
+use kubeplay_core::alloc::Allocations;
 use kubeplay_core::trace::Trace;
-use kubeplay_core::{Analysis, Diagnostic};
+use kubeplay_core::{Analysis, Diagnostic, Loader};
+use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -37,6 +39,37 @@ pub struct State {
     pub sent: u64,
     /// The diagram element last clicked (`Kind/namespace/name`).
     pub selected: Option<String>,
+    /// The reader every edit goes through.
+    pub reader: Reader,
+}
+
+/// The page's [`Loader`], shared by all its states: it keeps what the last
+/// text decoded to, so that an edit re-reads only the documents it changed.
+/// States compare equal on it when they share it.
+#[derive(Clone, Debug, Default)]
+pub struct Reader(Rc<RefCell<Loader>>);
+
+impl PartialEq for Reader {
+    fn eq(&self, other: &Reader) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Reader {
+    /// Reads `text` and builds its cluster, as `kubeplay_core::analyze` does,
+    /// re-using `previous` allocations so that an edit never renumbers what
+    /// it did not touch.
+    pub fn analyze(&self, text: &str, previous: &Allocations) -> Analysis {
+        let manifest = self.0.borrow_mut().load(text);
+        let mut diagnostics = manifest.diagnostics.clone();
+        let cluster = kubeplay_core::cluster::build_with(&manifest, previous, &mut diagnostics);
+        kubeplay_core::order::sort_by_key(&mut diagnostics, |d| d.span.start);
+        Analysis {
+            manifest,
+            cluster,
+            diagnostics,
+        }
+    }
 }
 
 /// Something that changes the state.
@@ -54,7 +87,8 @@ pub enum Action {
 impl State {
     /// The state for a text, with nothing earlier to fall back on.
     pub fn new(text: &str) -> State {
-        let analysis = kubeplay_core::analyze(text);
+        let reader = Reader::default();
+        let analysis = reader.analyze(text, &Allocations::default());
         State {
             text: Rc::from(text),
             diagnostics: Rc::new(analysis.diagnostics.clone()),
@@ -64,6 +98,7 @@ impl State {
             tab: Tab::Diagnostics,
             sent: 0,
             selected: None,
+            reader,
         }
     }
 }
@@ -85,24 +120,12 @@ impl Reducible for State {
                 if *next.text == *text {
                     return self;
                 }
-                let previous = next.good.cluster.allocations.clone();
-                let manifest = kubeplay_core::load(&text);
-                let mut diagnostics = manifest.diagnostics.clone();
-                // Re-use the previous build's allocations so that an edit
-                // never renumbers what it did not touch.
-                let cluster =
-                    kubeplay_core::cluster::build_with(&manifest, &previous, &mut diagnostics);
-                kubeplay_core::order::sort_by_key(&mut diagnostics, |d| d.span.start);
-                let analysis = Analysis {
-                    manifest,
-                    cluster,
-                    diagnostics: diagnostics.clone(),
-                };
+                let analysis = next.reader.analyze(&text, &next.good.cluster.allocations);
                 next.stale = !readable(&analysis);
+                next.diagnostics = Rc::new(analysis.diagnostics.clone());
                 if !next.stale {
                     next.good = Rc::new(analysis);
                 }
-                next.diagnostics = Rc::new(diagnostics);
                 next.text = Rc::from(text.as_str());
             }
             Action::Traced(t) => {
@@ -152,6 +175,30 @@ mod tests {
                 .iter()
                 .any(|s| s.metadata.name.as_deref() == Some("a"))
         );
+    }
+
+    #[test]
+    fn edits_read_as_a_fresh_load_does() {
+        let start = Rc::new(State::new(kubeplay_core::examples::DEFAULT));
+        let text = kubeplay_core::examples::DEFAULT;
+        let first = text.find("---").map_or(0, |i| i + 4);
+        // A document typed in front moves every later one; then a broken one.
+        let moved = format!(
+            "{}apiVersion: v1\nkind: Namespace\nmetadata:\n  name: extra\n---\n{}",
+            &text[..first],
+            &text[first..]
+        );
+        let broken = format!("{moved}---\nkind: [\n");
+        let mut state = start.clone();
+        for t in [moved.as_str(), broken.as_str(), moved.as_str(), text] {
+            state = edit(state, t);
+            assert!(state.reader == start.reader, "one reader per page");
+            assert_eq!(*state.diagnostics, kubeplay_core::analyze(t).diagnostics);
+            if !state.stale {
+                assert_eq!(state.good.manifest, kubeplay_core::load(t));
+            }
+        }
+        assert!(!state.stale && *state.text == *text);
     }
 
     #[test]
