@@ -345,3 +345,19 @@ test("a reload right after typing keeps the last keystrokes", async () => {
   assert.equal(await page.evaluate(() => window.kubeplay.getYaml()), WEB);
   await page.close();
 });
+
+test("text set through the API reaches the editor, and typing after it is kept", async () => {
+  const page = await openPlayground(browser, server.url);
+  await page.waitForSelector("[data-editor=codemirror]");
+  await setYaml(page, WEB);
+  // The editor takes the text in a task after the diagram is drawn.
+  await page.waitForSelector("[data-kind=Service][data-name=web][data-type=NodePort]");
+  await page.waitForFunction(() => document.querySelector(".cm-content")?.textContent.includes("type: NodePort"));
+  await page.click(".cm-content");
+  await page.keyboard.press("Control+End");
+  await page.keyboard.type("# typed after setYaml\n");
+  await page.waitForFunction(async () => (await window.kubeplay.getYaml()).endsWith("# typed after setYaml\n"));
+  assert.equal(await page.evaluate(() => window.kubeplay.getYaml()), `${WEB}# typed after setYaml\n`);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
