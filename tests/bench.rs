@@ -1,6 +1,6 @@
 //! The native half of `cargo xtask bench`: times the core on generated
 //! manifests (`kubeplay_core::examples::synthetic`: a Deployment of five pods
-//! and a Service per five pods, on three nodes) and prints one JSON object per
+//! and a Service per five pods, a node per hundred pods) and prints one JSON object per
 //! line, `{"name", "value", "unit", "budget"}`, for xtask to collect.
 //!
 //! `core.load` reads the text alone; `core.edit_load` is the editor's
