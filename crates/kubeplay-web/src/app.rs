@@ -55,16 +55,19 @@ pub fn app() -> Html {
     }
     {
         let mut s = shared.borrow_mut();
-        if let Some(previous) = &s.state
-            && !Rc::ptr_eq(&previous.good, &state.good)
-        {
-            // Freeing a large cluster takes milliseconds (a 1,000-pod build,
-            // about 3): hold the old one until the new diagram is drawn.
-            let retired = previous.good.clone();
-            crate::later(move || drop(retired));
-        }
+        let retired = s
+            .state
+            .as_ref()
+            .filter(|previous| !Rc::ptr_eq(&previous.good, &state.good))
+            .map(|previous| previous.good.clone());
         s.state = Some(Rc::new((*state).clone()));
         s.handle = Some(state.clone());
+        drop(s);
+        // The cluster no longer shown is freed after the new diagram is drawn.
+        match retired {
+            Some(old) => Shared::retire(&shared, old),
+            None => Shared::schedule_sweep(&shared),
+        }
     }
     {
         // Install window.kubeplay once.
