@@ -31,6 +31,10 @@
 //   (`bench-edit-<i>`, appended to the manifest). ".painted" goes on to the
 //   first task after the next frame's paint (requestAnimationFrame, then a
 //   MessageChannel message), so it includes waiting for the frame.
+// - typing.<manifest>: a keystroke in the editor (text inserted into
+//   CodeMirror's content) to the renamed Service in the diagram with layout
+//   done; the editor reports typing once per frame, so up to a frame of
+//   waiting is inside. Held to the same budget as edit.<manifest>.
 // - frame.*: Chrome DevTools Protocol Performance metrics ScriptDuration and
 //   TaskDuration, their growth over a span of frames divided by the frames
 //   counted with requestAnimationFrame, while a flow keeps ~500 packets in
@@ -257,6 +261,54 @@ async function editLatency(page, label, base, budget) {
   emit(`edit.${label}.painted.p95`, percentile(painted, 95), "ms", null);
 }
 
+/**
+ * Keystroke to updated diagram, typing in the editor as a user does: after
+ * `editLatency`, the manifest ends with the Service `bench-edit-<last>`; each
+ * keystroke appends an "x" to its name (inserted into CodeMirror's content as
+ * the browser's own text input is), and the sample ends when the renamed
+ * Service is in the diagram with layout done. The editor reports typing once
+ * per frame, so this includes up to a frame of waiting that setYaml does not.
+ */
+async function typingLatency(page, label, last, budget) {
+  // setYaml reaches the editor in a task after the diagram; let it land.
+  await page.waitForTimeout(500);
+  await page.click(".cm-content");
+  await page.keyboard.press("Control+End");
+  // The last document ends "name: NAME / spec: / selector: / app: bench / ports: / - port: 80" and a newline.
+  for (let i = 0; i < 6; i++) await page.keyboard.press("ArrowUp");
+  await page.keyboard.press("End");
+  const line = await page.evaluate(() => document.querySelector(".cm-activeLine")?.textContent);
+  if (line !== `  name: bench-edit-${last}`) throw new Error(`typing: the cursor is on ${JSON.stringify(line)}`);
+  const samples = await page.evaluate(
+    async ([name, count]) => {
+      const out = [];
+      for (let i = 1; i <= count; i++) {
+        await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+        const sel = `[data-kind=Service][data-name="${name}${"x".repeat(i)}"]`;
+        const panel = document.querySelector(".kp-diagram") ?? document.body;
+        let t0 = 0;
+        const done = new Promise((resolve) => {
+          const obs = new MutationObserver(() => {
+            const el = document.querySelector(sel);
+            if (!el) return;
+            obs.disconnect();
+            el.getBoundingClientRect();
+            resolve(performance.now() - t0);
+          });
+          obs.observe(panel, { childList: true, subtree: true });
+        });
+        t0 = performance.now();
+        document.execCommand("insertText", false, "x");
+        out.push(await done);
+      }
+      return out;
+    },
+    [`bench-edit-${last}`, Math.min(EDITS, 40)],
+  );
+  emit(`typing.${label}.p50`, percentile(samples, 50), "ms", null);
+  emit(`typing.${label}.p95`, percentile(samples, 95), "ms", budget);
+}
+
 const metric = async (cdp, name) =>
   (await cdp.send("Performance.getMetrics")).metrics.find((m) => m.name === name)?.value ?? NaN;
 
@@ -397,6 +449,7 @@ try {
   await peerParse(page);
   await page.evaluate((t) => window.kubeplay.setYaml(t), large);
   await editLatency(page, smoke ? "smoke_large" : "1000_pods", large, 100);
+  await typingLatency(page, smoke ? "smoke_large" : "1000_pods", EDITS, 100);
   await animation(page, base);
   await soak(page);
   await stopTraffic(page);
