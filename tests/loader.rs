@@ -94,6 +94,8 @@ const LINES: &[&str] = &[
     "@bad",
     "h: 1 # comment",
     "\u{feff}a: 1",
+    "\u{feff}%TAG !e! tag:yaml.org,2002:",
+    "  name: !e!str a",
 ];
 
 /// Whole documents, so that edits also move and change objects that decode.

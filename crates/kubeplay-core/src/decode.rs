@@ -634,6 +634,11 @@ mod tests {
         let anchored = format!("{SVC}  labels: &l {{app: a}}\n---\n{POD}  labels: *l\n");
         let local = format!("{SVC}---\n{POD}  labels: &l {{app: a}}\n  annotations: *l\n");
         let directive = format!("{SVC}---\n%YAML 1.2\n---\n{POD}");
+        // saphyr skips a byte order mark at a line's start: still a directive.
+        let tagged = "apiVersion: v1\nkind: Service\nmetadata:\n  name: !e!str a\n";
+        let bom_directive = format!("\u{feff}%TAG !e! tag:yaml.org,2002:\n---\n{tagged}");
+        let bom_directive_later =
+            format!("a: 1\n...\n\u{feff}%TAG !e! tag:yaml.org,2002:\n---\n{tagged}");
         // A block scalar ends at a `---` line (its span differs from the one
         // it has at the end of the text).
         let scalar = format!("{SVC}---\ndata: >-\n---\n{POD}");
@@ -647,6 +652,8 @@ mod tests {
                 &anchored,
                 &local,
                 &directive,
+                &bom_directive,
+                &bom_directive_later,
                 &scalar,
                 &duplicates,
                 &scalar,

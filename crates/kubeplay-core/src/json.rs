@@ -9,8 +9,10 @@
 //!
 //! The output is serde_json's byte for byte: keys in the map's order, its
 //! string escapes, integers as written, and floats in the shortest form that
-//! reads back to the same value, with `.0` on whole numbers and an exponent
-//! below 1e-5 and from 1e16 up (`1e-7`, `1.5e+16`). The tests check this against serde_json.
+//! reads back to the same value, with `.0` on whole numbers, an exponent
+//! below 1e-5 and from 1e16 up (`1e-7`, `1.5e+16`), and serde_json's choice
+//! where two shortest forms are exactly as close (Rust rounds that tie up,
+//! serde_json to the even digit). The tests check this against serde_json.
 
 use serde_json::{Number, Value};
 use std::fmt::Write as _;
@@ -103,23 +105,63 @@ pub fn float(out: &mut String, f: f64) {
         out.push_str("null");
         return;
     }
-    let magnitude = f.abs();
-    if magnitude != 0.0 && !(1e-5..1e16).contains(&magnitude) {
-        let start = out.len();
-        let _ = write!(out, "{f:e}");
-        // Rust writes `1e16`; serde_json writes a positive exponent's sign.
-        if let Some(e) = out[start..].find('e')
-            && !out[start + e + 1..].starts_with('-')
-        {
-            out.insert(start + e + 1, '+');
-        }
-        return;
-    }
     let start = out.len();
-    let _ = write!(out, "{f}");
-    if !out[start..].contains('.') {
+    let magnitude = f.abs();
+    let exponent = magnitude != 0.0 && !(1e-5..1e16).contains(&magnitude);
+    let _ = if exponent {
+        write!(out, "{f:e}")
+    } else {
+        write!(out, "{f}")
+    };
+    let digits_end = out[start..].find('e').map_or(out.len(), |e| start + e);
+    if rounded_up_tie(&out[start..digits_end], magnitude) {
+        // The last digit is odd, so taking one off never borrows.
+        let last = digits_end - 1;
+        let below = char::from(out.as_bytes()[last] - 1);
+        out.replace_range(last..digits_end, below.encode_utf8(&mut [0; 4]));
+    }
+    if exponent {
+        // Rust writes `1e16`; serde_json writes a positive exponent's sign.
+        if !out[digits_end + 1..].starts_with('-') {
+            out.insert(digits_end + 1, '+');
+        }
+    } else if !out[start..].contains('.') {
         out.push_str(".0");
     }
+}
+
+/// Whether `written` (Rust's shortest digits of `magnitude`, with any sign
+/// and point) ends in an odd digit rounded up from an exact tie (the value
+/// lies exactly halfway between it and the digit below, and both read back
+/// to it), where serde_json takes the even digit below.
+fn rounded_up_tie(written: &str, magnitude: f64) -> bool {
+    let digits: Vec<u8> = written
+        .bytes()
+        .filter(u8::is_ascii_digit)
+        .skip_while(|&d| d == b'0')
+        .collect();
+    let Some(&last) = digits.last() else {
+        return false;
+    };
+    if (last - b'0').is_multiple_of(2) {
+        return false;
+    }
+    // Every digit of the value: a double's expansion ends within 767
+    // significant digits. Only forms ending in an odd digit get here.
+    let exact = format!("{magnitude:.800e}");
+    let mantissa = exact.split('e').next().unwrap_or_default();
+    let exact_digits: Vec<u8> = mantissa.bytes().filter(u8::is_ascii_digit).collect();
+    let significant = exact_digits.len()
+        - exact_digits
+            .iter()
+            .rev()
+            .take_while(|&&d| d == b'0')
+            .count();
+    let n = digits.len();
+    significant == n + 1
+        && exact_digits[..n - 1] == digits[..n - 1]
+        && exact_digits[n - 1] == last - 1
+        && exact_digits[n] == b'5'
 }
 
 #[cfg(test)]
@@ -155,6 +197,13 @@ mod tests {
                 f64::MAX,
                 f64::MIN_POSITIVE
             ]),
+            // Exact ties at the last digit: serde_json rounds to even.
+            json!([
+                f64::from_bits(0x4317_9085_685d_83c9),
+                // 233115890514796.125 and -1658206780088562.25, exactly.
+                1_864_927_124_118_369_f64 / 8.0,
+                -6_632_827_120_354_249_f64 / 4.0,
+            ]),
             json!({"nested": {"empty": {}, "list": [], "s": ""}}),
         ];
         for v in cases {
@@ -172,6 +221,14 @@ mod tests {
             #[test]
             fn floats_match_serde_json(bits in any::<u64>()) {
                 let v = Value::from(f64::from_bits(bits));
+                prop_assert_eq!(to_string(&v), reference(&v));
+            }
+
+            /// Halves, quarters and eighths near 2^52 are often exact ties
+            /// at their last digit.
+            #[test]
+            fn ties_match_serde_json(k in (1u64 << 48)..(1u64 << 56), shift in 1..4u32) {
+                let v = Value::from(k as f64 / f64::from(1u32 << shift));
                 prop_assert_eq!(to_string(&v), reference(&v));
             }
 

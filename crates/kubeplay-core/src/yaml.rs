@@ -267,7 +267,12 @@ pub(crate) trait Chunks {
 /// an earlier document (saphyr keeps anchors across documents).
 pub(crate) fn parse_stream_reusing(text: &str, chunks: &mut dyn Chunks) -> Option<Vec<Diagnostic>> {
     let normalised = normalise_newlines(text);
-    if normalised.starts_with('%') || normalised.contains("\n%") {
+    // saphyr skips byte order marks at the start of a line, so `%` after any
+    // is still a directive.
+    if normalised
+        .split('\n')
+        .any(|line| line.trim_start_matches('\u{feff}').starts_with('%'))
+    {
         return None;
     }
     let mut errors = Vec::new();

@@ -104,6 +104,20 @@ fn validate_labels(labels: &BTreeMap<String, String>, path: &str, out: &mut Vec<
 /// The total size limit of an object's annotations (keys plus values).
 const TOTAL_ANNOTATION_SIZE_LIMIT: usize = 256 * 1024;
 
+/// Go's `strings.ToLower` as far as a qualified name can tell: a name may
+/// only hold ASCII, and the one character outside ASCII whose lower case is
+/// ASCII is the Kelvin sign. (Unicode's full case tables would add 20 KB to
+/// the wasm; the only difference left is the byte length of other non-ASCII
+/// letters, in a key that is invalid either way.)
+fn go_lower(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{212a}' => 'k',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
+}
+
 /// `ValidateAnnotations`: keys are qualified names compared in lower case;
 /// the total size is limited.
 fn validate_annotations(
@@ -112,10 +126,7 @@ fn validate_annotations(
     out: &mut Vec<FieldError>,
 ) {
     for k in annotations.keys() {
-        // Go lower-cases with Unicode rules; any character outside ASCII
-        // fails a qualified name either way, so ASCII lowering gives the same
-        // verdicts without shipping Unicode's case tables in the wasm.
-        for msg in format::qualified_name(&k.to_ascii_lowercase()) {
+        for msg in format::qualified_name(&go_lower(k)) {
             out.push(FieldError::invalid_str(path, k, msg));
         }
     }
@@ -153,4 +164,26 @@ fn invalid_json(
         Some(crate::json::to_string(value)),
         detail,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn annotation_errors(key: &str) -> Vec<FieldError> {
+        let mut out = Vec::new();
+        let annotations = crate::order::btree_map([(key.to_owned(), String::new())]);
+        validate_annotations(&annotations, "metadata.annotations", &mut out);
+        out
+    }
+
+    #[test]
+    fn annotation_keys_are_lowered_as_go_lowers_them() {
+        // Upper case is fine: keys are checked in lower case.
+        assert_eq!(annotation_errors("Example.COM/Key"), []);
+        // Go lowers the Kelvin sign to an ASCII k.
+        assert_eq!(annotation_errors("\u{212a}ey"), []);
+        // Other letters outside ASCII stay invalid.
+        assert_eq!(annotation_errors("\u{c9}t\u{c9}").len(), 1);
+    }
 }

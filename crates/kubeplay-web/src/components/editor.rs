@@ -89,6 +89,17 @@ fn diagnostics_js(diags: &[Diagnostic]) -> JsValue {
     .unwrap_or(JsValue::NULL)
 }
 
+/// Text set from outside that waits to be copied into CodeMirror.
+struct Pending {
+    /// The editor's text as last known: when the first waiting text arrived,
+    /// or as the editor last reported it since. If the editor holds anything
+    /// else when the copy runs, the user typed in between and the copy is
+    /// dropped (the editor reports the typing itself).
+    expected: String,
+    /// The newest text set from outside.
+    wanted: Rc<str>,
+}
+
 /// The editor.
 #[function_component(Editor)]
 pub fn editor(props: &EditorProps) -> Html {
@@ -98,12 +109,17 @@ pub fn editor(props: &EditorProps) -> Html {
     // The latest callback, for the editor's onChange closure.
     let on_change = use_mut_ref(|| props.on_change.clone());
     *on_change.borrow_mut() = props.on_change.clone();
+    // The latest text and diagnostics, for when the bundle has loaded (a
+    // setYaml or typing in the textarea may come before).
+    let latest = use_mut_ref(|| (props.text.clone(), props.diagnostics.clone()));
+    *latest.borrow_mut() = (props.text.clone(), props.diagnostics.clone());
+    let pending: Rc<RefCell<Option<Pending>>> = use_mut_ref(|| None);
     {
         let host = host.clone();
         let handle = handle.clone();
         let loaded = loaded.clone();
-        let text = props.text.clone();
-        let diags = props.diagnostics.clone();
+        let latest = latest.clone();
+        let pending = pending.clone();
         let on_change = on_change.clone();
         let dark = props.dark;
         let (readonly, autosave) = (props.readonly, props.autosave);
@@ -117,6 +133,9 @@ pub fn editor(props: &EditorProps) -> Html {
                     return;
                 };
                 let cb = Closure::<dyn Fn(String)>::new(move |t: String| {
+                    if let Some(p) = pending.borrow_mut().as_mut() {
+                        p.expected.clone_from(&t);
+                    }
                     let cb = on_change.borrow().clone();
                     cb.emit(t);
                 });
@@ -124,6 +143,7 @@ pub fn editor(props: &EditorProps) -> Html {
                 let set = |k: &str, v: &JsValue| {
                     let _ = js_sys::Reflect::set(&options, &JsValue::from_str(k), v);
                 };
+                let (text, diags) = latest.borrow().clone();
                 set("doc", &JsValue::from_str(&text));
                 set("dark", &JsValue::from_bool(dark));
                 set("readOnly", &JsValue::from_bool(readonly));
@@ -160,23 +180,37 @@ pub fn editor(props: &EditorProps) -> Html {
     {
         // Text set from outside (setYaml, a what-if, reset) reaches the editor,
         // in a task of its own: CodeMirror's update of a long document takes
-        // as long as the new diagram, which should not wait for it.
+        // as long as the new diagram, which should not wait for it. Sets that
+        // arrive before it runs replace the text it will copy.
         let handle = handle.clone();
         use_effect_with(props.text.clone(), move |text| {
             let Some(ed) = handle.borrow().clone() else {
                 return;
             };
-            let seen = call(&ed, "getText", &[]).and_then(|v| v.as_string());
-            if seen.as_deref() == Some(text.as_ref()) {
+            if let Some(p) = pending.borrow_mut().as_mut() {
+                p.wanted = text.clone();
                 return;
             }
-            let text = text.clone();
+            let Some(seen) = call(&ed, "getText", &[]).and_then(|v| v.as_string()) else {
+                return;
+            };
+            if seen == **text {
+                return;
+            }
+            *pending.borrow_mut() = Some(Pending {
+                expected: seen,
+                wanted: text.clone(),
+            });
+            let pending = pending.clone();
             crate::later(move || {
-                // Keystrokes since then win: the editor reports them itself,
-                // and replacing them would lose the user's work.
+                let Some(p) = pending.borrow_mut().take() else {
+                    return;
+                };
+                // Keystrokes the editor has not reported yet win: it will
+                // report them itself, and replacing them would lose work.
                 let now = call(&ed, "getText", &[]).and_then(|v| v.as_string());
-                if now == seen {
-                    call(&ed, "setText", &[JsValue::from_str(&text)]);
+                if now.as_deref() == Some(p.expected.as_str()) {
+                    call(&ed, "setText", &[JsValue::from_str(&p.wanted)]);
                 }
             });
         });
