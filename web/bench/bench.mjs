@@ -33,8 +33,9 @@
 //   MessageChannel message), so it includes waiting for the frame.
 // - typing.<manifest>: a keystroke in the editor (text inserted into
 //   CodeMirror's content) to the renamed Service in the diagram with layout
-//   done; the editor reports typing once per frame, so up to a frame of
-//   waiting is inside. Held to the same budget as edit.<manifest>.
+//   done, so CodeMirror's own handling of the keystroke and its report of the
+//   new text (in a task right after the keystroke's) are inside. Held to the
+//   same budget as edit.<manifest>.
 // - frame.*: Chrome DevTools Protocol Performance metrics ScriptDuration and
 //   TaskDuration, their growth over a span of frames divided by the frames
 //   counted with requestAnimationFrame, while a flow keeps ~500 packets in
@@ -266,8 +267,8 @@ async function editLatency(page, label, base, budget) {
  * `editLatency`, the manifest ends with the Service `bench-edit-<last>`; each
  * keystroke appends an "x" to its name (inserted into CodeMirror's content as
  * the browser's own text input is), and the sample ends when the renamed
- * Service is in the diagram with layout done. The editor reports typing once
- * per frame, so this includes up to a frame of waiting that setYaml does not.
+ * Service is in the diagram with layout done. CodeMirror's handling of the
+ * keystroke and its report of the text (in a task of its own) are inside.
  */
 async function typingLatency(page, label, last, budget) {
   // setYaml reaches the editor in a task after the diagram; let it land.

@@ -167,15 +167,21 @@ export function createEditor(parent, options = {}) {
   const { doc = "", dark = false, readOnly = false, onChange, ariaLabel = "Kubernetes YAML" } = options;
   const looksSlot = new Compartment();
   const editSlot = new Compartment();
-  let frame = 0;
+  // Edits are reported in a task of their own right after the keystroke's
+  // (a MessageChannel message: no timer clamping, no wait for the next frame),
+  // so keystrokes that arrive while the app is still busy with the last one
+  // are reported together, once.
+  let scheduled = false;
   let pending = false;
+  const channel = new MessageChannel();
 
   const report = () => {
-    frame = 0;
+    scheduled = false;
     if (!pending) return;
     pending = false;
     if (typeof onChange === "function") onChange(view.state.doc.toString());
   };
+  channel.port1.onmessage = report;
 
   const view = new EditorView({
     parent,
@@ -215,7 +221,10 @@ export function createEditor(parent, options = {}) {
           if (!update.docChanged) return;
           if (update.transactions.every((tr) => tr.annotation(fromApi))) return;
           pending = true;
-          if (!frame) frame = requestAnimationFrame(report);
+          if (!scheduled) {
+            scheduled = true;
+            channel.port2.postMessage(0);
+          }
         }),
       ],
     }),
@@ -243,7 +252,7 @@ export function createEditor(parent, options = {}) {
         annotations: [fromApi.of(true), isolateHistory.of("full")],
         userEvent: "input.replace",
       });
-      // The caller knows the new text: an edit still waiting for its frame is superseded.
+      // The caller knows the new text: an edit still waiting to be reported is superseded.
       pending = false;
     },
     setDiagnostics(list) {
@@ -257,8 +266,8 @@ export function createEditor(parent, options = {}) {
     },
     focus: () => view.focus(),
     destroy() {
-      if (frame) cancelAnimationFrame(frame);
-      frame = 0;
+      channel.port1.close();
+      scheduled = false;
       pending = false;
       view.destroy();
     },

@@ -58,7 +58,7 @@ test("the content is labelled, and Escape then Tab leaves the editor", async () 
   assert.deepEqual(problems, []);
 });
 
-test("typing updates getText and fires onChange at most once per frame", async () => {
+test("typing updates getText, and edits made together fire onChange once", async () => {
   const original = await text();
   await cursorToEnd();
   await page.keyboard.type("# hello", { delay: 0 });
@@ -67,7 +67,7 @@ test("typing updates getText and fires onChange at most once per frame", async (
   const changes = await page.evaluate(() => window.changes);
   assert.ok(changes.length >= 1 && changes.length <= 7, `onChange calls: ${changes.length}`);
   assert.equal(changes.at(-1), original + "# hello");
-  // Many edits within one frame: one call, with the final text.
+  // Many edits within one task: one call, with the final text.
   const burst = await page.evaluate(async () => {
     window.changes.length = 0;
     const v = window.testEditor.view;

@@ -171,6 +171,20 @@ export async function setYaml(page, text) {
   await page.evaluate((t) => window.kubeplay.setYaml(t), text);
 }
 
+/**
+ * Waits until the app's manifest (`window.kubeplay.getYaml()`, a promise, so
+ * `page.waitForFunction` cannot wait on it) satisfies `test`; returns it.
+ */
+export async function waitForYaml(page, test, timeout = 10000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const text = await page.evaluate(() => window.kubeplay.getYaml());
+    if (test(text)) return text;
+    if (Date.now() > end) throw new Error(`timed out waiting for the manifest; it is:\n${text}`);
+    await page.waitForTimeout(25);
+  }
+}
+
 /** Sends one request through `window.kubeplay.send`; resolves to the trace JSON. */
 export async function sendRequest(page, from, to) {
   return page.evaluate(([f, t]) => window.kubeplay.send({ from: f, to: t }), [from, to]);

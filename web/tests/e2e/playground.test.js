@@ -2,7 +2,7 @@
 // send requests by keyboard and through window.kubeplay.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { openPlayground, screenshot, setYaml, sendRequest, typeYaml, openSite, closeSite } from "./helpers.js";
+import { openPlayground, screenshot, setYaml, sendRequest, typeYaml, openSite, closeSite, waitForYaml } from "./helpers.js";
 
 let server;
 let browser;
@@ -212,11 +212,11 @@ test("what-ifs edit the YAML: scale a Deployment from one of its pods, cordon a 
   const page = await openPlayground(browser, server.url);
   await page.locator("[data-kind=Pod][data-name^=api-]").first().click();
   await page.getByRole("button", { name: "Scale api to 3" }).click();
-  await page.waitForFunction(async () => (await window.kubeplay.getYaml()).includes("replicas: 3\n  selector:\n    matchLabels:\n      app: api"));
+  await waitForYaml(page, (t) => t.includes("replicas: 3\n  selector:\n    matchLabels:\n      app: api"));
   assert.equal(await page.locator("[data-kind=Pod][data-name^=api-]").count(), 3);
   await page.locator("[data-kind=Node][data-name=node-3]").first().click({ position: { x: 10, y: 10 } });
   await page.getByRole("button", { name: "Cordon" }).click();
-  await page.waitForFunction(async () => (await window.kubeplay.getYaml()).includes("unschedulable: true"));
+  await waitForYaml(page, (t) => t.includes("unschedulable: true"));
   // No workload pod runs on the cordoned node any more (kubeplay re-schedules from the YAML).
   const podsOnNode3 = await page.evaluate(() => {
     const node = document.querySelector("[data-kind=Node][data-name=node-3]").getBoundingClientRect();
@@ -356,8 +356,26 @@ test("text set through the API reaches the editor, and typing after it is kept",
   await page.click(".cm-content");
   await page.keyboard.press("Control+End");
   await page.keyboard.type("# typed after setYaml\n");
-  await page.waitForFunction(async () => (await window.kubeplay.getYaml()).endsWith("# typed after setYaml\n"));
-  assert.equal(await page.evaluate(() => window.kubeplay.getYaml()), `${WEB}# typed after setYaml\n`);
+  assert.equal(await waitForYaml(page, (t) => t.endsWith("# typed after setYaml\n")), `${WEB}# typed after setYaml\n`);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test("two texts set through the API in a row: the editor ends on the second", async () => {
+  const page = await openPlayground(browser, server.url);
+  await page.waitForSelector("[data-editor=codemirror]");
+  const first = WEB.replace("name: web\n", "name: first\n");
+  // Both sets land before the editor's copy runs (it waits for a task of its own).
+  await page.evaluate(async ([a, b]) => {
+    await window.kubeplay.setYaml(a);
+    await window.kubeplay.setYaml(b);
+  }, [first, WEB]);
+  await page.waitForSelector("[data-kind=Service][data-name=web]");
+  await page.waitForFunction(() => document.querySelector(".cm-content")?.textContent.includes("type: NodePort"));
+  await page.click(".cm-content");
+  await page.keyboard.press("Control+End");
+  await page.keyboard.type("# after two sets\n");
+  assert.equal(await waitForYaml(page, (t) => t.endsWith("# after two sets\n")), `${WEB}# after two sets\n`);
   assert.deepEqual(page.problems, []);
   await page.close();
 });

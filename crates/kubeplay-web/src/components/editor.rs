@@ -114,12 +114,17 @@ pub fn editor(props: &EditorProps) -> Html {
     let latest = use_mut_ref(|| (props.text.clone(), props.diagnostics.clone()));
     *latest.borrow_mut() = (props.text.clone(), props.diagnostics.clone());
     let pending: Rc<RefCell<Option<Pending>>> = use_mut_ref(|| None);
+    // The text the editor last reported: a state holding it came from the
+    // editor, which already shows it (or has moved on), so it is not copied
+    // back.
+    let reported: Rc<RefCell<Option<String>>> = use_mut_ref(|| None);
     {
         let host = host.clone();
         let handle = handle.clone();
         let loaded = loaded.clone();
         let latest = latest.clone();
         let pending = pending.clone();
+        let reported = reported.clone();
         let on_change = on_change.clone();
         let dark = props.dark;
         let (readonly, autosave) = (props.readonly, props.autosave);
@@ -136,6 +141,7 @@ pub fn editor(props: &EditorProps) -> Html {
                     if let Some(p) = pending.borrow_mut().as_mut() {
                         p.expected.clone_from(&t);
                     }
+                    *reported.borrow_mut() = Some(t.clone());
                     let cb = on_change.borrow().clone();
                     cb.emit(t);
                 });
@@ -155,8 +161,9 @@ pub fn editor(props: &EditorProps) -> Html {
                     return;
                 };
                 call(&ed, "setDiagnostics", &[diagnostics_js(&diags)]);
-                // The editor reports edits once per frame; a reload or a closed
-                // tab within that frame must not lose the last keystrokes.
+                // The editor reports edits in a task after the keystroke's; a
+                // reload or a closed tab in between must not lose the last
+                // keystrokes.
                 let last = ed.clone();
                 let save = Closure::<dyn Fn()>::new(move || {
                     if let Some(text) = call(&last, "getText", &[]).and_then(|v| v.as_string())
@@ -189,6 +196,9 @@ pub fn editor(props: &EditorProps) -> Html {
             };
             if let Some(p) = pending.borrow_mut().as_mut() {
                 p.wanted = text.clone();
+                return;
+            }
+            if reported.borrow().as_deref() == Some(text.as_ref()) {
                 return;
             }
             let Some(seen) = call(&ed, "getText", &[]).and_then(|v| v.as_string()) else {
