@@ -202,7 +202,7 @@ pub fn parse_stream(text: &str) -> (Vec<Document>, Vec<Diagnostic>) {
             Ok(_) => break,
             Err(err) => {
                 let local_line = err.marker().line();
-                if repairs < 64
+                if repairs < MAX_REPAIRS
                     && let Some(fixed) = indent_closing_bracket(&rest, local_line)
                 {
                     // Go's YAML reader (and so kubectl) accepts a closing
@@ -213,14 +213,9 @@ pub fn parse_stream(text: &str) -> (Vec<Document>, Vec<Diagnostic>) {
                     rest = std::borrow::Cow::Owned(fixed);
                     continue;
                 }
-                let pos = clamp(marker_pos(err.marker(), offset_line), &normalised);
-                diags.push(Diagnostic::new(
-                    Severity::Error,
-                    ErrorType::SyntaxError,
-                    "",
-                    syntax_message(err.info()),
-                    Span::at(pos),
-                ));
+                let error = syntax_error(&err, offset_line, &normalised);
+                let pos = error.span.start;
+                diags.push(error);
                 // Resume after the error, at the next document start line.
                 match next_document_start(&rest, pos.line.saturating_sub(offset_line), true) {
                     Some((byte, line)) => {
@@ -304,7 +299,7 @@ pub(crate) fn parse_stream_reusing(text: &str, chunks: &mut dyn Chunks) -> Optio
                     if err.info().contains("unknown anchor") {
                         return None;
                     }
-                    if repairs < 64
+                    if repairs < MAX_REPAIRS
                         && let Some(fixed) = indent_closing_bracket(rest, err.marker().line())
                     {
                         repairs += 1;
@@ -313,14 +308,9 @@ pub(crate) fn parse_stream_reusing(text: &str, chunks: &mut dyn Chunks) -> Optio
                         continue;
                     }
                     chunks.broken(docs);
-                    let pos = clamp(marker_pos(err.marker(), offset_line), &normalised);
-                    errors.push(Diagnostic::new(
-                        Severity::Error,
-                        ErrorType::SyntaxError,
-                        "",
-                        syntax_message(err.info()),
-                        Span::at(pos),
-                    ));
+                    let error = syntax_error(&err, offset_line, &normalised);
+                    let pos = error.span.start;
+                    errors.push(error);
                     let local = pos.line.saturating_sub(offset_line);
                     match next_document_start(rest, local, started_here) {
                         Some((byte, line)) => {
@@ -452,6 +442,21 @@ pub fn normalise_newlines(text: &str) -> std::borrow::Cow<'_, str> {
     } else {
         std::borrow::Cow::Borrowed(text)
     }
+}
+
+/// How many closing brackets one read may re-indent before giving up.
+const MAX_REPAIRS: usize = 64;
+
+/// The located diagnostic of a syntax error in a chunk that `offset_line`
+/// lines precede, clamped into the text.
+fn syntax_error(err: &saphyr_parser::ScanError, offset_line: u32, text: &str) -> Diagnostic {
+    Diagnostic::new(
+        Severity::Error,
+        ErrorType::SyntaxError,
+        "",
+        syntax_message(err.info()),
+        Span::at(clamp(marker_pos(err.marker(), offset_line), text)),
+    )
 }
 
 fn syntax_message(info: &str) -> String {
