@@ -221,36 +221,52 @@ function edited(base, i) {
   return `${base.trimEnd()}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: bench-edit-${i}\nspec:\n  selector:\n    app: bench\n  ports:\n  - port: 80\n`;
 }
 
+/**
+ * Installs the in-page timing both latency loops share:
+ * `kpQuiet()` resolves just after a frame (each sample starts at a quiet
+ * moment); `kpShown(sel)`, set up before the change, resolves to the time the
+ * element matching `sel` is in the diagram with layout done.
+ */
+async function installProbes(page) {
+  await page.evaluate(() => {
+    window.kpQuiet = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+    window.kpShown = (sel) =>
+      new Promise((resolve) => {
+        const panel = document.querySelector(".kp-diagram") ?? document.body;
+        const obs = new MutationObserver(() => {
+          const el = document.querySelector(sel);
+          if (!el) return;
+          obs.disconnect();
+          el.getBoundingClientRect();
+          resolve(performance.now());
+        });
+        obs.observe(panel, { childList: true, subtree: true });
+      });
+  });
+}
+
 async function editLatency(page, label, base, budget) {
+  await installProbes(page);
   await page.evaluate((t) => window.kubeplay.setYaml(t), edited(base, 0));
   await page.waitForSelector('[data-kind=Service][data-name="bench-edit-0"]', { timeout: 60000 });
   const texts = Array.from({ length: EDITS }, (_, i) => edited(base, i + 1));
   const samples = await page.evaluate(async (texts) => {
     const out = [];
     for (let i = 0; i < texts.length; i++) {
-      // Start each edit at a quiet moment, just after a frame.
-      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-      const sel = `[data-kind=Service][data-name="bench-edit-${i + 1}"]`;
-      const panel = document.querySelector(".kp-diagram") ?? document.body;
-      let t0 = 0;
-      const done = new Promise((resolve) => {
-        const obs = new MutationObserver(() => {
-          const el = document.querySelector(sel);
-          if (!el) return;
-          obs.disconnect();
-          el.getBoundingClientRect();
-          const laidOut = performance.now();
-          requestAnimationFrame(() => {
-            const ch = new MessageChannel();
-            ch.port1.onmessage = () => resolve([laidOut - t0, performance.now() - t0]);
-            ch.port2.postMessage(0);
-          });
-        });
-        obs.observe(panel, { childList: true, subtree: true });
-      });
-      t0 = performance.now();
+      await window.kpQuiet();
+      const shown = window.kpShown(`[data-kind=Service][data-name="bench-edit-${i + 1}"]`);
+      const t0 = performance.now();
       window.kubeplay.setYaml(texts[i]);
-      out.push(await done);
+      const laidOut = await shown;
+      // Then on to the first task after the next frame's paint.
+      const painted = await new Promise((resolve) =>
+        requestAnimationFrame(() => {
+          const ch = new MessageChannel();
+          ch.port1.onmessage = () => resolve(performance.now());
+          ch.port2.postMessage(0);
+        }),
+      );
+      out.push([laidOut - t0, painted - t0]);
     }
     return out;
   }, texts);
@@ -271,6 +287,7 @@ async function editLatency(page, label, base, budget) {
  * keystroke and its report of the text (in a task of its own) are inside.
  */
 async function typingLatency(page, label, last, budget) {
+  await installProbes(page);
   // setYaml reaches the editor in a task after the diagram; let it land.
   await page.waitForTimeout(500);
   await page.click(".cm-content");
@@ -284,23 +301,11 @@ async function typingLatency(page, label, last, budget) {
     async ([name, count]) => {
       const out = [];
       for (let i = 1; i <= count; i++) {
-        await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-        const sel = `[data-kind=Service][data-name="${name}${"x".repeat(i)}"]`;
-        const panel = document.querySelector(".kp-diagram") ?? document.body;
-        let t0 = 0;
-        const done = new Promise((resolve) => {
-          const obs = new MutationObserver(() => {
-            const el = document.querySelector(sel);
-            if (!el) return;
-            obs.disconnect();
-            el.getBoundingClientRect();
-            resolve(performance.now() - t0);
-          });
-          obs.observe(panel, { childList: true, subtree: true });
-        });
-        t0 = performance.now();
+        await window.kpQuiet();
+        const shown = window.kpShown(`[data-kind=Service][data-name="${name}${"x".repeat(i)}"]`);
+        const t0 = performance.now();
         document.execCommand("insertText", false, "x");
-        out.push(await done);
+        out.push((await shown) - t0);
       }
       return out;
     },

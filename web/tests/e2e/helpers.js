@@ -171,6 +171,13 @@ export async function setYaml(page, text) {
   await page.evaluate((t) => window.kubeplay.setYaml(t), text);
 }
 
+/** Types at the end of the CodeMirror editor's text, as a user would. */
+export async function typeAtEnd(page, text) {
+  await page.click(".cm-content");
+  await page.keyboard.press("Control+End");
+  await page.keyboard.type(text);
+}
+
 /**
  * Waits until the app's manifest (`window.kubeplay.getYaml()`, a promise, so
  * `page.waitForFunction` cannot wait on it) satisfies `test`; returns it.

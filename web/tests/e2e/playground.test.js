@@ -2,7 +2,7 @@
 // send requests by keyboard and through window.kubeplay.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { openPlayground, screenshot, setYaml, sendRequest, typeYaml, openSite, closeSite, waitForYaml } from "./helpers.js";
+import { openPlayground, screenshot, setYaml, sendRequest, typeYaml, openSite, closeSite, waitForYaml, typeAtEnd } from "./helpers.js";
 
 let server;
 let browser;
@@ -353,9 +353,7 @@ test("text set through the API reaches the editor, and typing after it is kept",
   // The editor takes the text in a task after the diagram is drawn.
   await page.waitForSelector("[data-kind=Service][data-name=web][data-type=NodePort]");
   await page.waitForFunction(() => document.querySelector(".cm-content")?.textContent.includes("type: NodePort"));
-  await page.click(".cm-content");
-  await page.keyboard.press("Control+End");
-  await page.keyboard.type("# typed after setYaml\n");
+  await typeAtEnd(page, "# typed after setYaml\n");
   assert.equal(await waitForYaml(page, (t) => t.endsWith("# typed after setYaml\n")), `${WEB}# typed after setYaml\n`);
   assert.deepEqual(page.problems, []);
   await page.close();
@@ -372,9 +370,7 @@ test("two texts set through the API in a row: the editor ends on the second", as
   }, [first, WEB]);
   await page.waitForSelector("[data-kind=Service][data-name=web]");
   await page.waitForFunction(() => document.querySelector(".cm-content")?.textContent.includes("type: NodePort"));
-  await page.click(".cm-content");
-  await page.keyboard.press("Control+End");
-  await page.keyboard.type("# after two sets\n");
+  await typeAtEnd(page, "# after two sets\n");
   assert.equal(await waitForYaml(page, (t) => t.endsWith("# after two sets\n")), `${WEB}# after two sets\n`);
   assert.deepEqual(page.problems, []);
   await page.close();
