@@ -31,10 +31,11 @@
 //   (`bench-edit-<i>`, appended to the manifest). ".painted" goes on to the
 //   first task after the next frame's paint (requestAnimationFrame, then a
 //   MessageChannel message), so it includes waiting for the frame.
-// - typing.<manifest>: a keystroke in the editor (text inserted into
-//   CodeMirror's content) to the renamed Service in the diagram with layout
-//   done, so CodeMirror's own handling of the keystroke and its report of the
-//   new text (in a task right after the keystroke's) are inside. Held to the
+// - typing.<manifest>: a keystroke in the editor (text inserted into its
+//   textarea) to the renamed Service in the diagram with layout done, so the
+//   editor's own handling of the keystroke (repainting the lines in view) and
+//   its report of the new text (in a task right after the keystroke's) are
+//   inside. Held to the
 //   same budget as edit.<manifest>.
 // - frame.*: Chrome DevTools Protocol Performance metrics ScriptDuration and
 //   TaskDuration, their growth over a span of frames divided by the frames
@@ -172,7 +173,7 @@ async function firstLoad() {
   {
     // Bytes, over a slow link.
     const page = await openPage({ slow: true });
-    await page.waitForSelector("[data-editor=codemirror]", { timeout: 60000 });
+    await page.waitForSelector("[data-editor=rich]", { timeout: 60000 });
     await page.waitForLoadState("networkidle");
     const fetchedBy = (moment) =>
       page.evaluate((t) => {
@@ -281,21 +282,21 @@ async function editLatency(page, label, base, budget) {
 /**
  * Keystroke to updated diagram, typing in the editor as a user does: after
  * `editLatency`, the manifest ends with the Service `bench-edit-<last>`; each
- * keystroke appends an "x" to its name (inserted into CodeMirror's content as
- * the browser's own text input is), and the sample ends when the renamed
- * Service is in the diagram with layout done. CodeMirror's handling of the
+ * keystroke appends an "x" to its name (inserted into the editor's textarea
+ * as the browser's own text input is), and the sample ends when the renamed
+ * Service is in the diagram with layout done. The editor's handling of the
  * keystroke and its report of the text (in a task of its own) are inside.
  */
 async function typingLatency(page, label, last, budget) {
   await installProbes(page);
   // setYaml reaches the editor in a task after the diagram; let it land.
   await page.waitForTimeout(500);
-  await page.click(".cm-content");
+  await page.click(".kpe-input");
   await page.keyboard.press("Control+End");
   // The last document ends "name: NAME / spec: / selector: / app: bench / ports: / - port: 80" and a newline.
   for (let i = 0; i < 6; i++) await page.keyboard.press("ArrowUp");
   await page.keyboard.press("End");
-  const line = await page.evaluate(() => document.querySelector(".cm-activeLine")?.textContent);
+  const line = await page.evaluate(() => document.querySelector(".kpe-l.kpe-at")?.textContent);
   if (line !== `  name: bench-edit-${last}`) throw new Error(`typing: the cursor is on ${JSON.stringify(line)}`);
   const samples = await page.evaluate(
     async ([name, count]) => {

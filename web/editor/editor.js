@@ -1,172 +1,236 @@
-// kubeplay's YAML editor: CodeMirror 6 with a hand-picked set of extensions,
-// behind a small API that the Rust app calls after `import("./editor.js")`.
+// kubeplay's YAML editor: a plain <textarea>, which the browser edits (typing,
+// selection, undo, input methods, screen readers, phones), under a painted
+// layer that shows the same text with YAML colours, the core's diagnostics
+// and search matches. Line numbers, completion of Kubernetes fields, a find
+// bar and a status line sit around it. The Rust app calls it after
+// `import("./editor.js")`:
 //
 //   const ed = createEditor(parent, { doc, dark, readOnly, onChange, ariaLabel });
 //   ed.getText(); ed.setText(text); ed.setDiagnostics([...]); ed.setDark(true);
 //   ed.setReadOnly(false); ed.focus(); ed.destroy();
 //
-// Keyboard: Tab indents; Escape then Tab (or Ctrl-M to toggle) moves focus
-// out of the editor, as CodeMirror documents for accessibility.
-import { EditorState, Compartment, Annotation } from "@codemirror/state";
-import {
-  EditorView,
-  keymap,
-  lineNumbers,
-  highlightActiveLine,
-  highlightActiveLineGutter,
-  highlightSpecialChars,
-  drawSelection,
-} from "@codemirror/view";
-import { history, defaultKeymap, historyKeymap, indentWithTab, isolateHistory } from "@codemirror/commands";
-import { HighlightStyle, syntaxHighlighting, bracketMatching, indentOnInput, indentUnit } from "@codemirror/language";
-import { search, searchKeymap, highlightSelectionMatches } from "@codemirror/search";
-import { autocompletion, completionKeymap, closeBrackets, closeBracketsKeymap } from "@codemirror/autocomplete";
-import { lintGutter, setDiagnostics as cmSetDiagnostics, lintKeymap } from "@codemirror/lint";
-import { yamlLanguage } from "@codemirror/lang-yaml";
-import { tags as t } from "@lezer/highlight";
+// Keyboard: Tab and Shift-Tab indent and outdent; Escape then Tab (or Ctrl-M
+// to switch Tab's meaning) moves focus out. Ctrl-Space completes, Ctrl-F finds,
+// F8 and Shift-F8 go to the next and previous diagnostic.
+//
+// The painted layer holds only the lines in view, so a long manifest costs a
+// keystroke no more than a short one. It lies on top of the textarea (whose
+// own text is transparent) and lets every pointer event through.
 import { kubernetesCompletions } from "./complete.js";
+import { paintLine, blockHeader, indentOf } from "./highlight.js";
 
-// Colours follow web/style.css (GitHub-like light and dark palettes).
-const lightStyle = HighlightStyle.define([
-  { tag: t.definition(t.propertyName), color: "#0550ae" },
-  { tag: t.string, color: "#0a3069" },
-  { tag: t.special(t.string), color: "#8250df" },
-  { tag: t.content, color: "#1b1f24" },
-  { tag: t.lineComment, color: "#57606a", fontStyle: "italic" },
-  { tag: [t.meta, t.keyword], color: "#8250df" },
-  { tag: t.separator, color: "#57606a" },
-  { tag: t.typeName, color: "#953800" },
-  { tag: t.labelName, color: "#116329" },
-  { tag: t.attributeValue, color: "#0a3069" },
-]);
-
-const darkStyle = HighlightStyle.define(
-  [
-    { tag: t.definition(t.propertyName), color: "#79c0ff" },
-    { tag: t.string, color: "#a5d6ff" },
-    { tag: t.special(t.string), color: "#d2a8ff" },
-    { tag: t.content, color: "#e6edf3" },
-    { tag: t.lineComment, color: "#8d96a0", fontStyle: "italic" },
-    { tag: [t.meta, t.keyword], color: "#d2a8ff" },
-    { tag: t.separator, color: "#8d96a0" },
-    { tag: t.typeName, color: "#ffa657" },
-    { tag: t.labelName, color: "#7ee787" },
-    { tag: t.attributeValue, color: "#a5d6ff" },
-  ],
-  { themeType: "dark" },
-);
-
-const mono = 'ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace';
-
-// Shared layout; focus ring drawn inside the editor's box so it is never clipped.
-const baseTheme = EditorView.theme({
-  "&": { fontSize: "14px", height: "100%", border: "1px solid var(--kp-editor-line)", borderRadius: "6px" },
-  "&.cm-focused": { outline: "2px solid var(--kp-editor-focus)", outlineOffset: "1px" },
-  ".cm-scroller": { fontFamily: mono, lineHeight: "1.5" },
-  ".cm-content": { padding: "4px 0" },
-  ".cm-gutters": { borderRight: "1px solid var(--kp-editor-line)", borderRadius: "6px 0 0 6px" },
-  ".cm-tooltip-lint": { maxWidth: "32em" },
-});
-
-const lightTheme = EditorView.theme(
-  {
-    "&": {
-      "--kp-editor-line": "#d0d7de",
-      "--kp-editor-focus": "#326ce5",
-      backgroundColor: "#ffffff",
-      color: "#1b1f24",
-    },
-    ".cm-gutters": { backgroundColor: "#f6f8fa", color: "#57606a" },
-    ".cm-activeLine": { backgroundColor: "#eaeef2a0" },
-    ".cm-activeLineGutter": { backgroundColor: "#eaeef2", color: "#1b1f24" },
-    "&.cm-focused > .cm-scroller > .cm-selectionLayer .cm-selectionBackground, .cm-selectionBackground": {
-      backgroundColor: "#b6d4fe",
-    },
-    ".cm-cursor": { borderLeftColor: "#1b1f24" },
-  },
-  { dark: false },
-);
-
-const darkTheme = EditorView.theme(
-  {
-    "&": {
-      "--kp-editor-line": "#30363d",
-      "--kp-editor-focus": "#6e9bff",
-      backgroundColor: "#0d1117",
-      color: "#e6edf3",
-    },
-    ".cm-gutters": { backgroundColor: "#161b22", color: "#8d96a0" },
-    ".cm-activeLine": { backgroundColor: "#6e76811f" },
-    ".cm-activeLineGutter": { backgroundColor: "#6e768133", color: "#e6edf3" },
-    "&.cm-focused > .cm-scroller > .cm-selectionLayer .cm-selectionBackground, .cm-selectionBackground": {
-      backgroundColor: "#264f78",
-    },
-    ".cm-cursor": { borderLeftColor: "#e6edf3" },
-    ".cm-panels": { backgroundColor: "#161b22", color: "#e6edf3" },
-    ".cm-tooltip": { backgroundColor: "#161b22", color: "#e6edf3", border: "1px solid #30363d" },
-    ".cm-searchMatch": { backgroundColor: "#bb800966" },
-    ".cm-searchMatch-selected": { backgroundColor: "#bb8009aa" },
-  },
-  { dark: true },
-);
-
-const looks = (dark) => (dark ? [darkTheme, syntaxHighlighting(darkStyle)] : [lightTheme, syntaxHighlighting(lightStyle)]);
-
-const editability = (readOnly) => [
-  EditorState.readOnly.of(readOnly),
-  // Keep the content focusable when read-only, so it can still be selected, searched and copied.
-  EditorView.contentAttributes.of({ "aria-readonly": readOnly ? "true" : "false" }),
-];
-
-/** Marks transactions made through the API (setText), which onChange does not echo. */
-const fromApi = Annotation.define();
+const STYLE = `
+.kpe{--kpe-bg:#fff;--kpe-fg:#1b1f24;--kpe-gut:#f6f8fa;--kpe-gfg:#57606a;--kpe-line:#d0d7de;--kpe-act:#eaeef2a0;
+--kpe-sel:#b6d4fe;--kpe-focus:#326ce5;--kpe-key:#0550ae;--kpe-str:#0a3069;--kpe-spec:#8250df;--kpe-com:#57606a;
+--kpe-num:#953800;--kpe-atom:#116329;--kpe-error:#cf222e;--kpe-warning:#9a6700;--kpe-info:#0969da;
+--kpe-match:#fae17d99;--kpe-cur:#f2cc60;
+position:relative;display:flex;flex-direction:column;border:1px solid var(--kpe-line);border-radius:6px;
+background:var(--kpe-bg);color:var(--kpe-fg);font:13px/20px ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace}
+.kpe-dark{--kpe-bg:#0d1117;--kpe-fg:#e6edf3;--kpe-gut:#161b22;--kpe-gfg:#8d96a0;--kpe-line:#30363d;--kpe-act:#6e76811f;
+--kpe-sel:#264f78;--kpe-focus:#6e9bff;--kpe-key:#79c0ff;--kpe-str:#a5d6ff;--kpe-spec:#d2a8ff;--kpe-com:#8d96a0;
+--kpe-num:#ffa657;--kpe-atom:#7ee787;--kpe-error:#ff7b72;--kpe-warning:#d29922;--kpe-info:#58a6ff;
+--kpe-match:#bb800966;--kpe-cur:#bb8009cc}
+.kpe [hidden]{display:none}
+.kpe:focus-within{outline:2px solid var(--kpe-focus);outline-offset:1px}
+.kpe-body{display:flex;min-height:0;position:relative}
+.kpe-gutter{flex:none;overflow:hidden;background:var(--kpe-gut);color:var(--kpe-gfg);border-right:1px solid var(--kpe-line);
+border-radius:6px 0 0 6px;text-align:right;user-select:none;padding-top:4px;box-sizing:border-box}
+.kpe-gl{height:20px;padding:0 6px 0 16px;position:relative}
+.kpe-gl.kpe-at{color:var(--kpe-fg);background:var(--kpe-act)}
+.kpe-mark{position:absolute;left:5px;top:6px;width:8px;height:8px;border-radius:50%}
+.kpe-mark-error{background:var(--kpe-error)}.kpe-mark-warning{background:var(--kpe-warning)}.kpe-mark-info{background:var(--kpe-info)}
+.kpe-main{position:relative;flex:1;min-width:0}
+.kpe-input,.kpe-layer{font:inherit;line-height:20px;tab-size:2;-moz-tab-size:2;white-space:pre;padding:4px 8px;margin:0;
+box-sizing:border-box;font-variant-ligatures:none;font-kerning:none;letter-spacing:normal;word-spacing:normal}
+.kpe-input{display:block;width:100%;min-height:24rem;max-height:70vh;border:0;outline:0;resize:none;overflow:auto;
+color:transparent;caret-color:var(--kpe-fg);background:transparent;overflow-wrap:normal}
+.kpe-input::selection{background:var(--kpe-sel)}
+.kpe-layer{position:absolute;left:0;top:0;overflow:hidden;pointer-events:none;color:var(--kpe-fg)}
+.kpe-code{display:block;will-change:transform}
+.kpe-l{height:20px}.kpe-l.kpe-at{background:var(--kpe-act)}
+.kpe-k{color:var(--kpe-key)}.kpe-s{color:var(--kpe-str)}.kpe-x{color:var(--kpe-spec)}.kpe-c{color:var(--kpe-com);font-style:italic}
+.kpe-m{color:var(--kpe-spec)}.kpe-p{color:var(--kpe-com)}.kpe-n{color:var(--kpe-num)}.kpe-a{color:var(--kpe-atom)}
+.kpe-d-error,.kpe-d-warning,.kpe-d-info{text-decoration:underline wavy;text-decoration-skip-ink:none;text-underline-offset:3px}
+.kpe-d-error{text-decoration-color:var(--kpe-error)}.kpe-d-warning{text-decoration-color:var(--kpe-warning)}
+.kpe-d-info{text-decoration-color:var(--kpe-info)}
+.kpe-f{background:var(--kpe-match)}.kpe-fc{background:var(--kpe-cur)}
+.kpe-find{display:flex;align-items:center;gap:4px;padding:4px;border-bottom:1px solid var(--kpe-line);font:13px system-ui,sans-serif}
+.kpe-find input{font:inherit;min-width:0;flex:0 1 16em;color:var(--kpe-fg);background:var(--kpe-bg);border:1px solid var(--kpe-line);border-radius:4px;padding:1px 4px}
+.kpe-find button{font:inherit;color:var(--kpe-fg);background:var(--kpe-gut);border:1px solid var(--kpe-line);border-radius:4px;padding:0 6px;cursor:pointer}
+.kpe-status{display:flex;gap:1em;justify-content:space-between;padding:0 8px;min-height:20px;border-top:1px solid var(--kpe-line);
+font:12px/20px system-ui,sans-serif;color:var(--kpe-gfg);background:var(--kpe-gut);border-radius:0 0 6px 6px}
+.kpe-msg{overflow:hidden;text-overflow:ellipsis;white-space:nowrap;min-width:0}
+.kpe-pop,.kpe-tip{position:absolute;z-index:5;background:var(--kpe-bg);color:var(--kpe-fg);border:1px solid var(--kpe-line);
+border-radius:4px;box-shadow:0 4px 12px #0003}
+.kpe-pop{margin:0;padding:2px 0;list-style:none;max-height:14em;overflow:auto;min-width:12em}
+.kpe-opt{padding:0 8px;white-space:nowrap;cursor:pointer}.kpe-opt[aria-selected=true]{background:var(--kpe-sel)}
+.kpe-det{opacity:.7;font-style:italic;margin-left:1.5em}
+.kpe-tip{max-width:32em;padding:2px 0;font:13px/1.4 system-ui,sans-serif;white-space:pre-wrap;pointer-events:none}
+.kpe-tip div{padding:2px 8px;border-left:4px solid var(--kpe-error)}
+.kpe-tip .kpe-t-warning{border-left-color:var(--kpe-warning)}.kpe-tip .kpe-t-info{border-left-color:var(--kpe-info)}
+`;
 
 const SEVERITIES = new Set(["error", "warning", "info"]);
+const WORD = /^[\w./-]$/;
+let instances = 0;
 
-/** Offset of 1-based (line, column in characters) in `doc`, clamped into the document. */
-function offsetOf(doc, line, column) {
-  const n = Math.min(Math.max(1, Math.floor(Number(line)) || 1), doc.lines);
-  const l = doc.line(n);
-  let chars = Math.max(1, Math.floor(Number(column)) || 1) - 1;
-  let i = 0;
-  // Walk code points so astral characters count once, as Rust's chars() does.
-  while (chars > 0 && i < l.text.length) {
-    const c = l.text.charCodeAt(i);
-    i += c >= 0xd800 && c < 0xdc00 && i + 1 < l.text.length ? 2 : 1;
-    chars--;
-  }
-  return l.from + i;
+/** Creates an element with a class and attributes. */
+function el(tag, cls, attrs = {}) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  return e;
 }
 
-/** Converts the core's diagnostics into CodeMirror's, clamping bad positions. */
-function toCodeMirror(doc, list) {
+/** Lines of a text and where each starts; the shape complete.js reads. */
+class Doc {
+  constructor(text) {
+    this.text = text;
+    this.texts = text.split("\n");
+    this.starts = new Array(this.texts.length);
+    let at = 0;
+    for (let i = 0; i < this.texts.length; i++) {
+      this.starts[i] = at;
+      at += this.texts[i].length + 1;
+    }
+  }
+  get lines() {
+    return this.texts.length;
+  }
+  /** 1-based line `n`: { number, from, text }. */
+  line(n) {
+    return { number: n, from: this.starts[n - 1], text: this.texts[n - 1] };
+  }
+  /** 0-based index of the line holding `offset`. */
+  indexAt(offset) {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+  lineAt(offset) {
+    return this.line(this.indexAt(offset) + 1);
+  }
+  /** Offset of 1-based (line, column in characters), clamped into the text. */
+  offset(line, column) {
+    const n = Math.min(Math.max(1, Math.floor(Number(line)) || 1), this.lines);
+    const text = this.texts[n - 1];
+    let chars = Math.max(1, Math.floor(Number(column)) || 1) - 1;
+    let i = 0;
+    // Code points count once, as Rust's chars() does.
+    while (chars > 0 && i < text.length) {
+      const c = text.charCodeAt(i);
+      i += c >= 0xd800 && c < 0xdc00 && i + 1 < text.length ? 2 : 1;
+      chars--;
+    }
+    return this.starts[n - 1] + i;
+  }
+}
+
+/** The core's diagnostics as offset ranges, clamping bad positions. */
+function toRanges(doc, list) {
   const out = [];
   for (const d of list ?? []) {
     if (!d) continue;
-    const from = offsetOf(doc, d.line, d.column);
-    let to = d.endLine == null ? from : offsetOf(doc, d.endLine, d.endColumn ?? 1);
+    const from = doc.offset(d.line, d.column);
+    let to = d.endLine == null ? from : doc.offset(d.endLine, d.endColumn ?? 1);
     if (to < from) to = from;
     if (to === from) {
-      // An empty span: mark the rest of the word, or the character before at a line end.
+      // An empty span: mark the rest of the word, or else the character before.
       const line = doc.lineAt(from);
       const rest = /^\S*/.exec(line.text.slice(from - line.from))[0].length;
       if (rest > 0) to = from + rest;
+      else if (from > line.from) {
+        out.push(mk(from - 1, from, d));
+        continue;
+      }
     }
-    out.push({
-      from,
-      to,
-      severity: SEVERITIES.has(d.severity) ? d.severity : "error",
-      message: String(d.message ?? ""),
-    });
+    out.push(mk(from, to, d));
   }
   return out;
 }
 
+function lines(text) {
+  let n = 0;
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) n++;
+  return n;
+}
+
+function mk(from, to, d) {
+  return { from, to, severity: SEVERITIES.has(d.severity) ? d.severity : "error", message: String(d.message ?? "") };
+}
+
 /** Creates an editor in `parent`; returns its handle. */
 export function createEditor(parent, options = {}) {
-  const { doc = "", dark = false, readOnly = false, onChange, ariaLabel = "Kubernetes YAML" } = options;
-  const looksSlot = new Compartment();
-  const editSlot = new Compartment();
+  const { doc: initial = "", dark = false, readOnly = false, onChange, ariaLabel = "Kubernetes YAML" } = options;
+  if (!document.getElementById("kpe-style")) {
+    const style = el("style", "", { id: "kpe-style" });
+    style.textContent = STYLE;
+    document.head.append(style);
+  }
+  const id = `kpe${++instances}`;
+  const root = el("div", dark ? "kpe kpe-dark" : "kpe");
+  const find = el("div", "kpe-find", { role: "search" });
+  find.hidden = true;
+  const query = el("input", "", { type: "search", name: "search", "aria-label": "Find", placeholder: "Find", spellcheck: "false" });
+  const count = el("span", "", { "aria-live": "polite" });
+  const prevBtn = el("button", "", { type: "button", "aria-label": "Previous match" });
+  prevBtn.textContent = "↑";
+  const nextBtn = el("button", "", { type: "button", "aria-label": "Next match" });
+  nextBtn.textContent = "↓";
+  const closeBtn = el("button", "", { type: "button", "aria-label": "Close find" });
+  closeBtn.textContent = "×";
+  find.append(query, count, prevBtn, nextBtn, closeBtn);
+
+  const body = el("div", "kpe-body");
+  const gutter = el("div", "kpe-gutter", { "aria-hidden": "true" });
+  const gutterInner = el("div");
+  gutter.append(gutterInner);
+  const main = el("div", "kpe-main");
+  const ta = el("textarea", "kpe-input", {
+    "aria-label": ariaLabel,
+    spellcheck: "false",
+    autocapitalize: "off",
+    autocomplete: "off",
+    autocorrect: "off",
+    wrap: "off",
+    "aria-autocomplete": "list",
+    "aria-describedby": `${id}-msg`,
+  });
+  const layer = el("pre", "kpe-layer", { "aria-hidden": "true" });
+  const code = el("code", "kpe-code");
+  layer.append(code);
+  main.append(ta, layer);
+  body.append(gutter, main);
+  const status = el("div", "kpe-status");
+  const msg = el("span", "kpe-msg", { id: `${id}-msg`, "aria-live": "polite" });
+  const pos = el("span");
+  status.append(msg, pos);
+  const pop = el("ul", "kpe-pop", { role: "listbox", id: `${id}-list`, "aria-label": "Completions" });
+  pop.hidden = true;
+  const tip = el("div", "kpe-tip", { role: "tooltip" });
+  tip.hidden = true;
+  root.append(find, body, status, pop, tip);
+  parent.append(root);
+
+  ta.value = initial;
+  let doc = new Doc(initial);
+  let diags = [];
+  let matches = [];
+  let current = -1;
+  let lh = 20;
+  let cw = 8;
+  let pad = { top: 4, left: 8 };
+  let escaped = false;
+  let tabMoves = false;
+  let applying = false;
+  let completion = null; // { from, options, selected }
+  let destroyed = false;
+
   // Edits are reported in a task of their own right after the keystroke's
   // (a MessageChannel message: no timer clamping, no wait for the next frame),
   // so keystrokes that arrive while the app is still busy with the last one
@@ -174,102 +238,513 @@ export function createEditor(parent, options = {}) {
   let scheduled = false;
   let pending = false;
   const channel = new MessageChannel();
-
-  const report = () => {
+  channel.port1.onmessage = () => {
     scheduled = false;
-    if (!pending) return;
+    if (!pending || destroyed) return;
     pending = false;
-    if (typeof onChange === "function") onChange(view.state.doc.toString());
+    if (typeof onChange === "function") onChange(ta.value);
   };
-  channel.port1.onmessage = report;
 
-  const view = new EditorView({
-    parent,
-    state: EditorState.create({
-      doc,
-      extensions: [
-        lineNumbers(),
-        highlightActiveLineGutter(),
-        highlightSpecialChars(),
-        history(),
-        drawSelection(),
-        indentUnit.of("  "),
-        EditorState.tabSize.of(2),
-        yamlLanguage,
-        indentOnInput(),
-        bracketMatching(),
-        closeBrackets(),
-        autocompletion({ override: [kubernetesCompletions], icons: false }),
-        highlightActiveLine(),
-        highlightSelectionMatches(),
-        search({ top: true }),
-        lintGutter(),
-        keymap.of([
-          ...closeBracketsKeymap,
-          ...defaultKeymap,
-          ...searchKeymap,
-          ...historyKeymap,
-          ...completionKeymap,
-          ...lintKeymap,
-          indentWithTab,
-        ]),
-        EditorView.contentAttributes.of({ "aria-label": ariaLabel }),
-        baseTheme,
-        looksSlot.of(looks(dark)),
-        editSlot.of(editability(readOnly)),
-        EditorView.updateListener.of((update) => {
-          if (!update.docChanged) return;
-          if (update.transactions.every((tr) => tr.annotation(fromApi))) return;
-          pending = true;
-          if (!scheduled) {
-            scheduled = true;
-            channel.port2.postMessage(0);
-          }
-        }),
-      ],
-    }),
+  function measure() {
+    const cs = getComputedStyle(ta);
+    lh = parseFloat(cs.lineHeight) || 20;
+    pad = { top: parseFloat(cs.paddingTop) || 0, left: parseFloat(cs.paddingLeft) || 0 };
+    const probe = el("span");
+    probe.textContent = "x".repeat(64);
+    code.append(probe);
+    cw = probe.getBoundingClientRect().width / 64 || 8;
+    probe.remove();
+  }
+
+  function fitHeight() {
+    // Grow with the text between the CSS min-height and max-height.
+    ta.style.height = `${doc.lines * lh + pad.top * 2 + 16}px`;
+  }
+
+  /** Takes the textarea's text as the new model, moving marks past the edit. */
+  function sync() {
+    const text = ta.value;
+    const old = doc.text;
+    if (text === old) return false;
+    let start = 0;
+    const max = Math.min(old.length, text.length);
+    while (start < max && old.charCodeAt(start) === text.charCodeAt(start)) start++;
+    let end = 0;
+    while (end < max - start && old.charCodeAt(old.length - 1 - end) === text.charCodeAt(text.length - 1 - end)) end++;
+    const delta = text.length - old.length;
+    const oldEnd = old.length - end;
+    const move = (p) => (p <= start ? p : p >= oldEnd ? p + delta : start);
+    diags = diags.map((d) => ({ ...d, from: move(d.from), to: Math.max(move(d.from), move(d.to)) }));
+    const lines = doc.lines;
+    doc = new Doc(text);
+    if (doc.lines !== lines) fitHeight();
+    if (!find.hidden) search(false);
+    return true;
+  }
+
+  function render() {
+    if (destroyed) return;
+    const top = ta.scrollTop;
+    const height = ta.clientHeight;
+    layer.style.width = `${ta.clientWidth}px`;
+    layer.style.height = `${height}px`;
+    const first = Math.max(0, Math.floor((top - pad.top) / lh) - 1);
+    const last = Math.min(doc.lines, Math.ceil((top + height) / lh) + 1);
+    const at = doc.indexAt(ta.selectionStart);
+    // Whether `first` is inside a block scalar: read the headers above it.
+    let block = -1;
+    for (let i = 0; i < first; i++) block = nextBlock(doc.texts[i], block);
+    const marks = visibleMarks(doc.starts[first], last < doc.lines ? doc.starts[last] : doc.text.length + 1);
+    let lines = "";
+    let numbers = "";
+    for (let i = first; i < last; i++) {
+      const text = doc.texts[i];
+      const from = doc.starts[i];
+      const inBlock = block >= 0 && (text.trim() === "" || indentOf(text) > block);
+      const lineMarks = marks.filter((m) => m.to >= from && m.from <= from + text.length);
+      const cls = i === at ? "kpe-l kpe-at" : "kpe-l";
+      lines += `<div class="${cls}">${paintLine(text, inBlock, lineMarks.map((m) => [m.from - from, m.to - from, m.cls]))}</div>`;
+      const sev = worst(diags, from, from + text.length);
+      numbers += `<div class="kpe-gl${i === at ? " kpe-at" : ""}">${sev ? `<span class="kpe-mark kpe-mark-${sev}"></span>` : ""}${i + 1}</div>`;
+      block = nextBlock(text, block);
+    }
+    code.innerHTML = lines;
+    code.style.transform = `translate(${-ta.scrollLeft}px,${first * lh - top}px)`;
+    gutterInner.innerHTML = numbers;
+    gutterInner.style.transform = `translateY(${first * lh - top}px)`;
+    gutter.style.width = `${String(doc.lines).length + 3}ch`;
+    const col = ta.selectionStart - doc.starts[at] + 1;
+    pos.textContent = `Ln ${at + 1}, Col ${col}`;
+    const here = diags.filter((d) => d.from <= ta.selectionStart && ta.selectionStart <= Math.max(d.to, d.from + 1));
+    const text = here.map((d) => `${d.severity}: ${d.message}`).join(" · ");
+    if (msg.textContent !== text) msg.textContent = text;
+  }
+
+  function nextBlock(text, block) {
+    if (block >= 0 && (text.trim() === "" || indentOf(text) > block)) return block;
+    return blockHeader(text) ? indentOf(text) : -1;
+  }
+
+  function worst(list, from, to) {
+    let best = null;
+    for (const d of list) {
+      if (d.from > to || Math.max(d.to, d.from + 1) <= from) continue;
+      if (d.severity === "error") return "error";
+      if (d.severity === "warning" || !best) best = d.severity;
+    }
+    return best;
+  }
+
+  function visibleMarks(from, to) {
+    const out = [];
+    for (const d of diags) if (d.to >= from && d.from < to) out.push({ from: d.from, to: d.to, cls: `kpe-d-${d.severity}` });
+    matches.forEach(([a, b], i) => {
+      if (b >= from && a < to) out.push({ from: a, to: b, cls: i === current ? "kpe-fc" : "kpe-f" });
+    });
+    return out;
+  }
+
+  function report() {
+    pending = true;
+    if (!scheduled) {
+      scheduled = true;
+      channel.port2.postMessage(0);
+    }
+  }
+
+  /** Replaces [from, to) as typing would (one undo step), or directly when it cannot. */
+  function replace(from, to, text, keepFocus = true) {
+    applying = true;
+    const focused = document.activeElement;
+    try {
+      // Chromium types multi-line text into a textarea slowly (about 60 ms
+      // for 100 lines, 200 ms for 300, over a second for 1,000), so only
+      // replacements up to 200 lines (a lesson's solution) are undoable.
+      const small = to - from + text.length <= 8000 && lines(text) + lines(doc.text.slice(from, to)) <= 200;
+      if (!ta.readOnly && small) {
+        if (focused !== ta) ta.focus({ preventScroll: true });
+        // execCommand types into whatever has focus: only ever into this textarea.
+        if (document.activeElement === ta) {
+          ta.setSelectionRange(from, to);
+          if (document.execCommand("insertText", false, text)) return;
+        }
+      }
+      ta.setRangeText(text, from, to, "end");
+    } finally {
+      applying = false;
+      if (!keepFocus && focused !== ta && document.activeElement === ta) {
+        if (focused instanceof HTMLElement && focused !== document.body) focused.focus({ preventScroll: true });
+        else ta.blur();
+      }
+    }
+  }
+
+  function scrollTo(offset) {
+    const line = doc.indexAt(offset);
+    const y = line * lh;
+    if (y < ta.scrollTop) ta.scrollTop = Math.max(0, y - lh);
+    else if (y + lh + pad.top * 2 > ta.scrollTop + ta.clientHeight) ta.scrollTop = y + 2 * lh + pad.top * 2 - ta.clientHeight;
+    const x = (offset - doc.starts[line]) * cw;
+    if (x < ta.scrollLeft) ta.scrollLeft = Math.max(0, x - 4 * cw);
+    else if (x + pad.left * 2 > ta.scrollLeft + ta.clientWidth) ta.scrollLeft = x + 8 * cw - ta.clientWidth;
+  }
+
+  /** Where the caret is drawn, relative to the editor's box. */
+  function caretBox(offset) {
+    const line = doc.indexAt(offset);
+    const x = gutter.offsetWidth + pad.left + (offset - doc.starts[line]) * cw - ta.scrollLeft;
+    const y = body.offsetTop + pad.top + line * lh - ta.scrollTop;
+    return { x, y };
+  }
+
+  // --- Completion ---------------------------------------------------------
+  function complete(explicit) {
+    const at = ta.selectionStart;
+    if (ta.readOnly || at !== ta.selectionEnd) return close();
+    const result = kubernetesCompletions({ state: { doc }, pos: at, explicit });
+    if (!result) return close();
+    const word = doc.text.slice(result.from, at);
+    const typed = word.toLowerCase();
+    const ranked = [];
+    result.options.forEach((o, i) => {
+      const label = o.label.toLowerCase();
+      const rank = label.startsWith(typed) ? 0 : label.includes(typed) ? 1 : -1;
+      if (rank >= 0) ranked.push({ o, rank, i });
+    });
+    ranked.sort((a, b) => a.rank - b.rank || (b.o.boost ?? 0) - (a.o.boost ?? 0) || a.i - b.i);
+    // Nothing to offer, or the word typed is already the best option in full.
+    if (ranked.length === 0) return close();
+    const best = ranked[0].o;
+    if (best.label === word && (typeof best.apply !== "string" || best.apply === word)) return close();
+    completion = { from: result.from, options: ranked.map((r) => r.o), selected: 0 };
+    pop.innerHTML = "";
+    completion.options.forEach((o, i) => {
+      const li = el("li", "kpe-opt", { role: "option", id: `${id}-o${i}` });
+      li.textContent = o.label;
+      if (o.detail) {
+        const det = el("span", "kpe-det");
+        det.textContent = o.detail;
+        li.append(det);
+      }
+      li.addEventListener("mousedown", (e) => {
+        e.preventDefault();
+        completion.selected = i;
+        accept();
+      });
+      pop.append(li);
+    });
+    const { x, y } = caretBox(result.from);
+    pop.style.left = `${Math.max(0, Math.min(x - 8, root.clientWidth - 200))}px`;
+    pop.style.top = `${y + lh}px`;
+    pop.hidden = false;
+    ta.setAttribute("aria-controls", pop.id);
+    ta.setAttribute("aria-expanded", "true");
+    select(0);
+  }
+
+  function select(i) {
+    const n = completion.options.length;
+    completion.selected = ((i % n) + n) % n;
+    [...pop.children].forEach((li, j) => li.setAttribute("aria-selected", String(j === completion.selected)));
+    const li = pop.children[completion.selected];
+    ta.setAttribute("aria-activedescendant", li.id);
+    li.scrollIntoView({ block: "nearest" });
+  }
+
+  function close() {
+    if (!completion) return;
+    completion = null;
+    pop.hidden = true;
+    ta.removeAttribute("aria-activedescendant");
+    ta.setAttribute("aria-expanded", "false");
+  }
+
+  function accept() {
+    const o = completion.options[completion.selected];
+    const from = completion.from;
+    close();
+    replace(from, ta.selectionStart, typeof o.apply === "string" ? o.apply : o.label);
+    afterEdit();
+  }
+
+  // --- Find -----------------------------------------------------------------
+  function openFind() {
+    find.hidden = false;
+    const selected = ta.value.slice(ta.selectionStart, ta.selectionEnd);
+    if (selected && !selected.includes("\n")) query.value = selected;
+    query.focus();
+    query.select();
+    search(true);
+  }
+
+  function search(jump) {
+    const q = query.value.toLowerCase();
+    matches = [];
+    if (q) {
+      const hay = doc.text.toLowerCase();
+      for (let i = hay.indexOf(q); i >= 0 && matches.length < 10000; i = hay.indexOf(q, i + q.length)) matches.push([i, i + q.length]);
+    }
+    if (jump || current >= matches.length) {
+      current = matches.findIndex(([a]) => a >= ta.selectionStart);
+      if (current < 0) current = matches.length ? 0 : -1;
+    }
+    showMatch();
+  }
+
+  function step(by) {
+    if (!matches.length) return;
+    current = (current + by + matches.length) % matches.length;
+    showMatch();
+  }
+
+  function showMatch() {
+    count.textContent = query.value ? (matches.length ? `${current + 1} of ${matches.length}` : "No matches") : "";
+    if (current >= 0) {
+      ta.setSelectionRange(matches[current][0], matches[current][1]);
+      scrollTo(matches[current][0]);
+    }
+    render();
+  }
+
+  function closeFind() {
+    find.hidden = true;
+    matches = [];
+    current = -1;
+    ta.focus();
+    render();
+  }
+
+  query.addEventListener("input", () => search(true));
+  query.addEventListener("keydown", (e) => {
+    if (e.key === "Enter" || e.key === "F3") {
+      e.preventDefault();
+      step(e.shiftKey ? -1 : 1);
+    } else if (e.key === "Escape") {
+      e.preventDefault();
+      closeFind();
+    }
+  });
+  prevBtn.addEventListener("click", () => step(-1));
+  nextBtn.addEventListener("click", () => step(1));
+  closeBtn.addEventListener("click", closeFind);
+
+  // --- Keys -----------------------------------------------------------------
+  /** Indents (or, with `out`, outdents) every line the selection touches. */
+  function indentLines(out) {
+    const a = ta.selectionStart;
+    const b = ta.selectionEnd;
+    const first = doc.indexAt(a);
+    const last = doc.indexAt(b > a && b === doc.starts[doc.indexAt(b)] ? b - 1 : b);
+    const from = doc.starts[first];
+    const to = doc.starts[last] + doc.texts[last].length;
+    const lines = doc.texts.slice(first, last + 1);
+    const changed = lines.map((l) => (out ? l.replace(/^ {1,2}/, "") : l ? `  ${l}` : l));
+    replace(from, to, changed.join("\n"));
+    const shift = (i) => changed[i].length - lines[i].length;
+    const endShift = changed.reduce((s, _, i) => s + shift(i), 0);
+    ta.setSelectionRange(Math.max(from, a + shift(0)), Math.max(from, b + endShift));
+    afterEdit();
+  }
+
+  function goToDiagnostic(by) {
+    if (!diags.length) return;
+    const sorted = [...diags].sort((x, y) => x.from - y.from);
+    const at = ta.selectionStart;
+    let d = by > 0 ? sorted.find((x) => x.from > at) ?? sorted[0] : [...sorted].reverse().find((x) => x.from < at) ?? sorted[sorted.length - 1];
+    ta.setSelectionRange(d.from, Math.max(d.to, d.from));
+    scrollTo(d.from);
+    render();
+  }
+
+  ta.addEventListener("keydown", (e) => {
+    const mod = e.ctrlKey || e.metaKey;
+    if (completion) {
+      const moves = { ArrowDown: 1, ArrowUp: -1, PageDown: 8, PageUp: -8 };
+      if (e.key in moves) {
+        e.preventDefault();
+        select(completion.selected + moves[e.key]);
+        return;
+      }
+      if (e.key === "Enter" || (e.key === "Tab" && !e.shiftKey)) {
+        e.preventDefault();
+        accept();
+        return;
+      }
+      if (e.key === "Escape") {
+        e.preventDefault();
+        close();
+        return;
+      }
+    }
+    if (e.key === "Escape") {
+      escaped = true;
+      hideTip();
+      return;
+    }
+    const wasEscaped = escaped;
+    escaped = false;
+    if (mod && e.key.toLowerCase() === "m") {
+      e.preventDefault();
+      tabMoves = !tabMoves;
+      msg.textContent = tabMoves ? "Tab now moves focus (Ctrl-M to indent with it again)" : "Tab now indents";
+    } else if (e.key === "Tab" && !wasEscaped && !tabMoves && !mod && !e.altKey && !ta.readOnly) {
+      e.preventDefault();
+      if (e.shiftKey || ta.selectionStart !== ta.selectionEnd) indentLines(e.shiftKey);
+      else {
+        replace(ta.selectionStart, ta.selectionEnd, "  ");
+        afterEdit();
+      }
+    } else if (e.key === "Enter" && !mod && !e.shiftKey && !e.altKey && !ta.readOnly && !e.isComposing) {
+      e.preventDefault();
+      const line = doc.lineAt(ta.selectionStart);
+      const before = line.text.slice(0, ta.selectionStart - line.from);
+      const item = /^( *)- +/.exec(before);
+      let indent = item ? item[0].length : indentOf(before);
+      if (/:\s*(#.*)?$/.test(before) || /:\s*[|>][-+0-9]*\s*$/.test(before)) indent = indentOf(before) + (item ? 4 : 2);
+      replace(ta.selectionStart, ta.selectionEnd, `\n${" ".repeat(indent)}`);
+      afterEdit();
+    } else if (mod && e.key === " ") {
+      e.preventDefault();
+      complete(true);
+    } else if (mod && e.key.toLowerCase() === "f" && !e.shiftKey && !e.altKey) {
+      e.preventDefault();
+      openFind();
+    } else if (e.key === "F8") {
+      e.preventDefault();
+      goToDiagnostic(e.shiftKey ? -1 : 1);
+    }
   });
 
+  function afterEdit() {
+    if (sync()) report();
+    render();
+  }
+
+  ta.addEventListener("input", (e) => {
+    if (applying) return;
+    if (sync()) report();
+    hideTip();
+    if (e.inputType === "insertText" && e.data && !e.data.includes("\n")) complete(false);
+    else if (completion && e.inputType?.startsWith("delete")) complete(false);
+    else close();
+    render();
+  });
+  ta.addEventListener("scroll", () => {
+    close();
+    hideTip();
+    render();
+  });
+  // Caret moves (keys, clicks) repaint the current line and the status line.
+  let caret = -1;
+  document.addEventListener("selectionchange", onSelection);
+  function onSelection() {
+    if (document.activeElement !== ta || ta.selectionStart === caret) return;
+    caret = ta.selectionStart;
+    if (completion && (caret < completion.from || doc.indexAt(caret) !== doc.indexAt(completion.from))) close();
+    render();
+  }
+  ta.addEventListener("blur", () => {
+    close();
+    escaped = false;
+  });
+
+  // --- Diagnostics on hover -------------------------------------------------
+  function hideTip() {
+    tip.hidden = true;
+  }
+  ta.addEventListener("mousemove", (e) => {
+    const r = ta.getBoundingClientRect();
+    const line = Math.floor((e.clientY - r.top - pad.top + ta.scrollTop) / lh);
+    if (line < 0 || line >= doc.lines) return hideTip();
+    const col = Math.floor((e.clientX - r.left - pad.left + ta.scrollLeft) / cw);
+    const text = doc.texts[line];
+    if (col < 0 || col > text.length) return hideTip();
+    const at = doc.starts[line] + col;
+    const here = diags.filter((d) => d.from <= at && at < Math.max(d.to, d.from + 1));
+    if (!here.length) return hideTip();
+    tip.innerHTML = "";
+    for (const d of here) {
+      const row = el("div", `kpe-t-${d.severity}`);
+      row.textContent = d.message;
+      tip.append(row);
+    }
+    const rr = root.getBoundingClientRect();
+    tip.style.left = `${Math.max(0, Math.min(e.clientX - rr.left, rr.width - 240))}px`;
+    tip.style.top = `${body.offsetTop + pad.top + (line + 1) * lh - ta.scrollTop + 2}px`;
+    tip.hidden = false;
+  });
+  ta.addEventListener("mouseleave", hideTip);
+
+  const resize = new ResizeObserver(() => render());
+  resize.observe(ta);
+  measure();
+  fitHeight();
+  setReadOnly(readOnly);
+  render();
+  // A web font may arrive after the first measure.
+  document.fonts?.ready.then(() => {
+    if (destroyed) return;
+    measure();
+    render();
+  });
+
+  function setReadOnly(on) {
+    ta.readOnly = !!on;
+    ta.setAttribute("aria-readonly", on ? "true" : "false");
+  }
+
   return {
-    view,
-    getText: () => view.state.doc.toString(),
+    textarea: ta,
+    getText: () => ta.value,
     setText(text) {
       text = String(text ?? "");
-      const old = view.state.doc.toString();
+      const old = ta.value;
       if (text === old) return;
-      // Replace only the part that differs, so the cursor and marks outside it stay put.
+      // Replace only the part that differs, so the caret and marks outside it
+      // stay put, as one undo step.
       let start = 0;
       const max = Math.min(old.length, text.length);
       while (start < max && old.charCodeAt(start) === text.charCodeAt(start)) start++;
       let end = 0;
-      while (
-        end < max - start &&
-        old.charCodeAt(old.length - 1 - end) === text.charCodeAt(text.length - 1 - end)
-      )
-        end++;
-      view.dispatch({
-        changes: { from: start, to: old.length - end, insert: text.slice(start, text.length - end) },
-        annotations: [fromApi.of(true), isolateHistory.of("full")],
-        userEvent: "input.replace",
-      });
+      while (end < max - start && old.charCodeAt(old.length - 1 - end) === text.charCodeAt(text.length - 1 - end)) end++;
+      const { selectionStart: a, selectionEnd: b } = ta;
+      replace(start, old.length - end, text.slice(start, text.length - end), false);
+      const delta = text.length - old.length;
+      const move = (p) => (p <= start ? p : p >= old.length - end ? p + delta : text.length - end);
+      ta.setSelectionRange(move(a), move(b));
+      sync();
+      close();
+      render();
       // The caller knows the new text: an edit still waiting to be reported is superseded.
       pending = false;
     },
     setDiagnostics(list) {
-      view.dispatch(cmSetDiagnostics(view.state, toCodeMirror(view.state.doc, list)));
+      diags = toRanges(doc, list);
+      render();
     },
     setDark(on) {
-      view.dispatch({ effects: looksSlot.reconfigure(looks(!!on)) });
+      root.classList.toggle("kpe-dark", !!on);
     },
     setReadOnly(on) {
-      view.dispatch({ effects: editSlot.reconfigure(editability(!!on)) });
+      setReadOnly(on);
     },
-    focus: () => view.focus(),
+    /** Puts the caret at `offset` (default: where it is) and focuses the text. */
+    focus(offset) {
+      ta.focus();
+      if (offset != null) {
+        ta.setSelectionRange(offset, offset);
+        scrollTo(offset);
+      }
+      render();
+    },
     destroy() {
+      destroyed = true;
       channel.port1.close();
       scheduled = false;
       pending = false;
-      view.destroy();
+      resize.disconnect();
+      document.removeEventListener("selectionchange", onSelection);
+      root.remove();
     },
   };
 }

@@ -116,7 +116,7 @@ fn npm_packages(env: &Env, root: &Path) -> Result<()> {
     )
 }
 
-/// Builds `web/editor/dist/editor.js` (CodeMirror and our glue, bundled by
+/// Builds `web/editor/dist/editor.js` (the editor and its completion data, bundled by
 /// esbuild), which index.html copies into the site for the app to `import()`.
 /// Skipped when the bundle is newer than every source file under `web/editor/`,
 /// `web/package.json` and `web/package-lock.json`.

@@ -31,30 +31,89 @@ beforeEach(async () => {
   });
   page.on("pageerror", (err) => problems.push(`exception: ${err.message}`));
   await page.goto(`${server.url}editor/test.html`);
-  await page.waitForSelector("body[data-ready=true] .cm-editor", { timeout: 10000 });
+  await page.waitForSelector("body[data-ready=true] .kpe", { timeout: 10000 });
 });
 
+const INPUT = ".kpe-input";
 const text = () => page.evaluate(() => window.testEditor.getText());
 const nextFrames = () => page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
 
 /** Puts the cursor at the end of the document and focuses the editor. */
 async function cursorToEnd() {
   await page.evaluate(() => {
-    const v = window.testEditor.view;
-    v.dispatch({ selection: { anchor: v.state.doc.length } });
-    window.testEditor.focus();
+    const ta = window.testEditor.textarea;
+    window.testEditor.focus(ta.value.length);
   });
 }
 
-test("the content is labelled, and Escape then Tab leaves the editor", async () => {
-  assert.equal(await page.getAttribute(".cm-content", "aria-label"), "Manifest YAML");
-  await page.click(".cm-content");
-  assert.ok(await page.evaluate(() => document.activeElement.classList.contains("cm-content")));
-  const outline = await page.$eval(".cm-editor", (e) => getComputedStyle(e).outlineStyle);
+/** The text of every painted line, in order, as shown. */
+const painted = () => page.$$eval(".kpe-l", (ls) => ls.map((l) => l.textContent));
+
+/** The text under marks of a class, joined per line (a mark may span several coloured parts). */
+const marked = (cls) =>
+  page.$$eval(".kpe-l", (ls, c) => ls.map((l) => [...l.querySelectorAll(`.${c}`)].map((e) => e.textContent).join("")).filter(Boolean), cls);
+
+/** Moves the mouse over the middle of the first element matching `selector` (marks let pointer events through). */
+async function hoverOver(selector) {
+  const box = await page.locator(selector).first().boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+}
+
+test("the textarea is labelled, and Escape then Tab leaves the editor", async () => {
+  assert.equal(await page.getAttribute(INPUT, "aria-label"), "Manifest YAML");
+  await page.click(INPUT);
+  assert.ok(await page.evaluate(() => document.activeElement.classList.contains("kpe-input")));
+  const outline = await page.$eval(".kpe", (e) => getComputedStyle(e).outlineStyle);
   assert.equal(outline, "solid", "a visible focus ring");
+  // Tab indents inside the editor...
+  await cursorToEnd();
+  await page.keyboard.press("Tab");
+  assert.ok((await text()).endsWith("\n  "));
+  // ...and Escape then Tab moves on.
   await page.keyboard.press("Escape");
   await page.keyboard.press("Tab");
   assert.equal(await page.evaluate(() => document.activeElement.id), "after");
+  assert.deepEqual(problems, []);
+});
+
+test("the painted layer shows the same text as the textarea, with YAML colours", async () => {
+  const lines = (await text()).split("\n");
+  assert.deepEqual(await painted(), lines.slice(0, (await painted()).length));
+  assert.equal(await page.$eval(".kpe-l .kpe-k", (e) => e.textContent), "apiVersion");
+  assert.equal(await page.locator(".kpe-n", { hasText: "8080" }).count(), 1, "numbers are coloured");
+  // The textarea's own text is invisible; the layer's is what shows.
+  assert.equal(await page.$eval(INPUT, (e) => getComputedStyle(e).color), "rgba(0, 0, 0, 0)");
+  // Typed text shows at once, in the same place.
+  await cursorToEnd();
+  await page.keyboard.type("# note");
+  assert.equal((await painted()).at(-1), "# note");
+  assert.equal(await page.locator(".kpe-c").last().textContent(), "# note");
+  // Line numbers follow.
+  assert.equal(await page.locator(".kpe-gl").last().textContent(), String(lines.length));
+  assert.deepEqual(problems, []);
+});
+
+test("a long text paints only the lines in view and follows scrolling", async () => {
+  const long = Array.from({ length: 3000 }, (_, i) => `key${i}: value${i}`).join("\n");
+  await page.evaluate((t) => window.testEditor.setText(t), long);
+  const shown = await painted();
+  assert.ok(shown.length < 100, `painted ${shown.length} lines`);
+  assert.equal(shown[0], "key0: value0");
+  await page.$eval(INPUT, (e) => {
+    e.scrollTop = 2000 * 20;
+  });
+  await page.waitForFunction(() => document.querySelector(".kpe-l")?.textContent !== "key0: value0");
+  const after = await painted();
+  assert.ok(after.some((l) => l === "key2001: value2001"), `after scrolling: ${after[0]}..${after.at(-1)}`);
+  assert.ok(after.length < 100, `painted ${after.length} lines`);
+  // The painted line sits exactly over the textarea's line.
+  const offset = await page.evaluate(() => {
+    const ta = document.querySelector(".kpe-input");
+    const line = [...document.querySelectorAll(".kpe-l")].find((l) => l.textContent === "key2001: value2001");
+    const pad = parseFloat(getComputedStyle(ta).paddingTop);
+    return line.getBoundingClientRect().top - (ta.getBoundingClientRect().top + pad + 2001 * 20 - ta.scrollTop);
+  });
+  assert.ok(Math.abs(offset) < 0.5, `off by ${offset}px`);
   assert.deepEqual(problems, []);
 });
 
@@ -67,19 +126,6 @@ test("typing updates getText, and edits made together fire onChange once", async
   const changes = await page.evaluate(() => window.changes);
   assert.ok(changes.length >= 1 && changes.length <= 7, `onChange calls: ${changes.length}`);
   assert.equal(changes.at(-1), original + "# hello");
-  // Many edits within one task: one call, with the final text.
-  const burst = await page.evaluate(async () => {
-    window.changes.length = 0;
-    const v = window.testEditor.view;
-    for (let i = 0; i < 20; i++) v.dispatch({ changes: { from: v.state.doc.length, insert: "!" }, userEvent: "input.type" });
-    await new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)));
-    return window.changes;
-  });
-  assert.deepEqual(burst, [original + "# hello" + "!".repeat(20)]);
-  await page.evaluate(() => {
-    const v = window.testEditor.view;
-    v.dispatch({ changes: { from: v.state.doc.length - 20, to: v.state.doc.length } });
-  });
   // setText is not echoed, and is one undoable step that keeps the cursor where it can.
   await page.evaluate(() => {
     window.changes.length = 0;
@@ -87,13 +133,59 @@ test("typing updates getText, and edits made together fire onChange once", async
   });
   await nextFrames();
   assert.deepEqual(await page.evaluate(() => window.changes), []);
-  assert.equal(await page.evaluate(() => window.testEditor.view.state.selection.main.head), (await text()).length);
+  assert.equal(await page.$eval(INPUT, (e) => e.selectionStart), (await text()).length);
+  assert.ok((await painted()).includes("  name: website"), "the layer shows text set from outside");
   await page.keyboard.press("Control+z");
   assert.equal(await text(), original + "# hello");
-  await page.keyboard.press("Control+z");
+  // The browser groups typing into undo steps as it does in any textarea.
+  for (let i = 0; i < 8 && (await text()) !== original; i++) await page.keyboard.press("Control+z");
   assert.equal(await text(), original, "undo restores the original text");
-  await page.keyboard.press("Control+Shift+z");
+  for (let i = 0; i < 8 && (await text()) !== original + "# hello"; i++) await page.keyboard.press("Control+Shift+z");
   assert.equal(await text(), original + "# hello", "redo");
+  // Many edits within one task: one call, with the final text.
+  const burst = await page.evaluate(async () => {
+    window.changes.length = 0;
+    for (let i = 0; i < 20; i++) document.execCommand("insertText", false, "!");
+    await new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)));
+    return window.changes;
+  });
+  assert.deepEqual(burst, [original + "# hello" + "!".repeat(20)]);
+  assert.deepEqual(problems, []);
+});
+
+test("setText leaves the focus where it was", async () => {
+  await page.focus("#before");
+  await page.evaluate(() => window.testEditor.setText("kind: Service\n"));
+  assert.equal(await page.evaluate(() => document.activeElement.id), "before");
+  await page.evaluate(() => document.activeElement.blur());
+  await page.evaluate(() => window.testEditor.setText("kind: Pod\n"));
+  assert.notEqual(await page.evaluate(() => document.activeElement.className), "kpe-input");
+  assert.equal(await text(), "kind: Pod\n");
+  assert.deepEqual(problems, []);
+});
+
+test("Enter keeps the indentation and indents after a key that opens a block", async () => {
+  await page.evaluate(() => window.testEditor.setText("spec:"));
+  await cursorToEnd();
+  await page.keyboard.press("Enter");
+  await page.keyboard.type("ports:");
+  await page.keyboard.press("Enter");
+  await page.keyboard.type("- port: 80");
+  await page.keyboard.press("Enter");
+  await page.keyboard.type("protocol: TCP");
+  assert.equal(await text(), "spec:\n  ports:\n    - port: 80\n      protocol: TCP");
+  // Shift-Tab outdents the line; Tab indents the selected lines back.
+  await page.keyboard.press("Shift+Tab");
+  assert.ok((await text()).endsWith("\n    protocol: TCP"));
+  await page.keyboard.press("Shift+ArrowUp");
+  await page.keyboard.press("Tab");
+  assert.ok((await text()).endsWith("\n      - port: 80\n      protocol: TCP"));
+  await page.keyboard.press("Shift+Tab");
+  assert.ok((await text()).endsWith("\n    - port: 80\n    protocol: TCP"));
+  // With no selection, Tab types two spaces at the caret.
+  await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("Tab");
+  assert.ok((await text()).endsWith("\n    protocol: TCP  "));
   assert.deepEqual(problems, []);
 });
 
@@ -105,37 +197,51 @@ test("setDiagnostics underlines the right range and shows the message on hover",
       { line: 0, column: -3, endLine: 1, endColumn: 3, severity: "info", message: "clamped to the start" },
     ]),
   );
-  const mark = page.locator(".cm-lintRange-error");
-  await mark.waitFor();
-  assert.equal(await mark.textContent(), "8080");
-  const lineText = await mark.evaluate((e) => e.closest(".cm-line").textContent);
-  assert.equal(lineText, "    targetPort: 8080");
-  const lineIndex = await mark.evaluate((e) => [...e.closest(".cm-content").children].indexOf(e.closest(".cm-line")));
+  await page.locator(".kpe-d-error").first().waitFor();
+  assert.deepEqual(await marked("kpe-d-error"), ["8080"]);
+  const lineIndex = await page.$eval(".kpe-d-error", (e) => [...e.closest(".kpe-code").children].indexOf(e.closest(".kpe-l")));
   assert.equal(lineIndex, 10, "on the 11th line");
-  assert.equal(await page.locator(".cm-lintRange-info").textContent(), "ap");
-  assert.equal(await page.locator(".cm-gutter-lint .cm-lint-marker-error").count(), 1);
-  await mark.hover();
-  const tip = page.locator(".cm-tooltip-lint");
+  assert.equal(await page.$eval(".kpe-d-error", (e) => e.closest(".kpe-l").textContent), "    targetPort: 8080");
+  assert.deepEqual(await marked("kpe-d-info"), ["ap"]);
+  assert.equal(await page.locator(".kpe-gutter .kpe-mark-error").count(), 1);
+  await hoverOver(".kpe-d-error");
+  const tip = page.locator(".kpe-tip");
   await tip.waitFor();
   assert.match(await tip.textContent(), /targetPort: Invalid value: 8080/);
   await screenshot(page, "editor-light");
+  // Typing before a mark moves it with its text.
+  await page.evaluate(() => window.testEditor.focus(0));
+  await page.keyboard.type("# x\n");
+  assert.deepEqual(await marked("kpe-d-error"), ["8080"]);
+  // F8 goes to it, and the status line reads its message.
+  await page.evaluate(() => window.testEditor.focus(0));
+  await page.keyboard.press("F8");
+  assert.equal(await page.$eval(INPUT, (e) => e.value.slice(e.selectionStart, e.selectionEnd)), "8080");
+  assert.match(await page.locator(".kpe-msg").textContent(), /^error: spec\.ports\[0\]\.targetPort/);
   assert.deepEqual(problems, []);
 });
 
-test("Ctrl-F opens the search panel", async () => {
-  await page.click(".cm-content");
+test("Ctrl-F opens the find bar, which finds, steps and closes", async () => {
+  await page.click(INPUT);
+  await page.keyboard.press("Control+Home");
   await page.keyboard.press("Control+f");
-  await page.locator(".cm-search").waitFor();
-  assert.ok(await page.evaluate(() => document.activeElement.matches(".cm-search input[name=search]")));
+  await page.locator(".kpe-find").waitFor();
+  assert.ok(await page.evaluate(() => document.activeElement.matches(".kpe-find input[name=search]")));
   await page.keyboard.type("port");
+  assert.ok((await page.locator(".kpe-f, .kpe-fc").count()) >= 2);
+  assert.match(await page.locator(".kpe-find [aria-live]").textContent(), /^1 of [3-9]/);
   await page.keyboard.press("Enter");
-  assert.ok((await page.locator(".cm-searchMatch").count()) >= 2);
+  assert.match(await page.locator(".kpe-find [aria-live]").textContent(), /^2 of /);
+  await page.keyboard.press("Escape");
+  assert.ok(await page.locator(".kpe-find").isHidden());
+  assert.ok(await page.evaluate(() => document.activeElement.classList.contains("kpe-input")));
+  assert.equal(await page.$eval(INPUT, (e) => e.value.slice(e.selectionStart, e.selectionEnd).toLowerCase()), "port");
   assert.deepEqual(problems, []);
 });
 
 test("setDark switches the theme at run time, and setReadOnly stops edits", async () => {
-  const bg = () => page.$eval(".cm-editor", (e) => getComputedStyle(e).backgroundColor);
-  const keyColor = () => page.$eval(".cm-line span", (e) => getComputedStyle(e).color);
+  const bg = () => page.$eval(".kpe", (e) => getComputedStyle(e).backgroundColor);
+  const keyColor = () => page.$eval(".kpe-k", (e) => getComputedStyle(e).color);
   const lightBg = await bg();
   const lightKey = await keyColor();
   await page.evaluate(() => {
@@ -147,8 +253,8 @@ test("setDark switches the theme at run time, and setReadOnly stops edits", asyn
   await page.evaluate(() =>
     window.testEditor.setDiagnostics([{ line: 6, column: 9, endLine: 6, endColumn: 17, severity: "warning", message: "NodePort: every node opens port 30000-32767" }]),
   );
-  await page.locator(".cm-lintRange-warning").hover();
-  await page.locator(".cm-tooltip-lint").waitFor();
+  await hoverOver(".kpe-d-warning");
+  await page.locator(".kpe-tip").waitFor();
   await screenshot(page, "editor-dark");
   await page.evaluate(() => window.testEditor.setDark(false));
   assert.equal(await bg(), lightBg);
@@ -157,8 +263,9 @@ test("setDark switches the theme at run time, and setReadOnly stops edits", asyn
   await page.evaluate(() => window.testEditor.setReadOnly(true));
   await cursorToEnd();
   await page.keyboard.type("x");
+  await page.keyboard.press("Enter");
   assert.equal(await text(), before);
-  assert.equal(await page.getAttribute(".cm-content", "aria-readonly"), "true");
+  assert.equal(await page.getAttribute(INPUT, "aria-readonly"), "true");
   await page.evaluate(() => window.testEditor.setReadOnly(false));
   await page.keyboard.type("x");
   assert.equal(await text(), before + "x");
@@ -171,31 +278,42 @@ test("completion offers targetPort inside a Service's ports", async () => {
   );
   await cursorToEnd();
   await page.keyboard.type("ta");
-  const list = page.locator(".cm-tooltip-autocomplete");
+  const list = page.locator(".kpe-pop[role=listbox]");
   await list.waitFor();
-  const labels = await list.locator("li").allTextContents();
+  const labels = await list.locator("[role=option]").allTextContents();
   assert.ok(labels.some((l) => l.startsWith("targetPort")), `offered: ${labels}`);
   assert.ok(!labels.some((l) => l.startsWith("port")), "port is already there");
+  // The textarea points at the list and its chosen option.
+  assert.equal(await page.getAttribute(INPUT, "aria-controls"), await list.getAttribute("id"));
+  const active = await page.getAttribute(INPUT, "aria-activedescendant");
+  assert.equal(await page.getAttribute(`#${active}`, "aria-selected"), "true");
   await screenshot(page, "editor-completion");
   await page.keyboard.press("Enter");
   assert.match(await text(), /\n {4}targetPort: $/);
+  assert.ok(await list.isHidden());
+  // Accepting is one undo step.
+  await page.keyboard.press("Control+z");
+  assert.match(await text(), /\n {4}ta$/);
 
   // Values too: a Service's type.
   await page.evaluate(() => window.testEditor.setText("apiVersion: v1\nkind: Service\nspec:\n  type: "));
   await cursorToEnd();
   await page.keyboard.type("N");
   await list.waitFor();
-  assert.ok((await list.locator("li").allTextContents()).includes("NodePort"));
+  assert.ok((await list.locator("[role=option]").allTextContents()).includes("NodePort"));
+  await page.keyboard.press("Escape");
+  assert.ok(await list.isHidden());
 
-  // And deeper, in a Deployment's pod template.
+  // And deeper, in a Deployment's pod template, and on request with Ctrl-Space.
   await page.evaluate(() =>
     window.testEditor.setText(
       "apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        ports:\n        - containerPort: 80\n          ",
     ),
   );
   await cursorToEnd();
-  await page.keyboard.type("pro");
+  await page.keyboard.press("Control+Space");
   await list.waitFor();
-  assert.ok((await list.locator("li").allTextContents()).some((l) => l.startsWith("protocol")));
+  await page.keyboard.type("pro");
+  assert.ok((await list.locator("[role=option]").allTextContents()).some((l) => l.startsWith("protocol")));
   assert.deepEqual(problems, []);
 });

@@ -171,9 +171,9 @@ export async function setYaml(page, text) {
   await page.evaluate((t) => window.kubeplay.setYaml(t), text);
 }
 
-/** Types at the end of the CodeMirror editor's text, as a user would. */
+/** Types at the end of the editor's text, as a user would. */
 export async function typeAtEnd(page, text) {
-  await page.click(".cm-content");
+  await page.click(".kpe-input");
   await page.keyboard.press("Control+End");
   await page.keyboard.type(text);
 }
@@ -199,8 +199,8 @@ export async function sendRequest(page, from, to) {
 
 /** Types into the manifest editor as a user would (select all, then type). */
 export async function typeYaml(page, text) {
-  // The CodeMirror editor replaces the first-frame textarea right after load.
-  await page.waitForSelector("[data-editor=codemirror]");
+  // The full editor replaces the first-frame textarea right after load.
+  await page.waitForSelector("[data-editor=rich]");
   const editor = page.getByLabel("Kubernetes YAML manifest");
   await editor.fill(text);
 }

@@ -62,7 +62,7 @@ test("the app runs from a sub-path under the CSP: diagram, editor, no violation,
   await watch(page);
   await page.goto(server.url);
   await page.waitForSelector("[data-kind=Service]", { timeout: 15000 });
-  await page.waitForSelector("[data-editor=codemirror]", { timeout: 15000 });
+  await page.waitForSelector("[data-editor=rich]", { timeout: 15000 });
   assert.ok((await page.locator("[data-kind=Pod]").count()) > 0);
   // Requests animate under the policy too: clicking a Service sends one.
   await page.click("[data-kind=Service][data-name=web]");

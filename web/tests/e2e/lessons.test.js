@@ -134,7 +134,7 @@ test("each lesson opens from the Lessons menu; steps, hints and progress work an
   await page.waitForSelector(".kp-trace[data-verdict]");
   // The solution is one undo step in the editor.
   await applySolution(page);
-  await page.locator(".cm-content").click();
+  await page.locator(".kpe-input").click();
   await page.keyboard.press("Control+z");
   await page.waitForSelector(".kp-lesson [role=status][data-goal=unmet]");
   assert.equal(await page.evaluate(() => window.kubeplay.getYaml()), start(IDS[0]), "Ctrl+Z undoes the solution");

@@ -261,14 +261,14 @@ test("keyboard-only use reaches the diagram's objects: select a pod with the arr
 
 test("the dark theme applies to the page, the diagram and the editor, and is remembered", async () => {
   const page = await openPlayground(browser, server.url);
-  await page.waitForSelector("[data-editor=codemirror]");
+  await page.waitForSelector("[data-editor=rich]");
   await page.selectOption("#kp-theme", "dark");
   await page.waitForFunction(() => document.documentElement.dataset.theme === "dark");
   const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   assert.equal(bg, "rgb(13, 17, 23)");
   await page.reload();
   await page.waitForFunction(() => document.documentElement.dataset.theme === "dark");
-  await page.waitForSelector("[data-editor=codemirror]");
+  await page.waitForSelector("[data-editor=rich]");
   await screenshot(page, "dark-theme");
   await page.selectOption("#kp-theme", "system");
   assert.deepEqual(page.problems, []);
@@ -348,11 +348,11 @@ test("a reload right after typing keeps the last keystrokes", async () => {
 
 test("text set through the API reaches the editor, and typing after it is kept", async () => {
   const page = await openPlayground(browser, server.url);
-  await page.waitForSelector("[data-editor=codemirror]");
+  await page.waitForSelector("[data-editor=rich]");
   await setYaml(page, WEB);
   // The editor takes the text in a task after the diagram is drawn.
   await page.waitForSelector("[data-kind=Service][data-name=web][data-type=NodePort]");
-  await page.waitForFunction(() => document.querySelector(".cm-content")?.textContent.includes("type: NodePort"));
+  await page.waitForFunction(() => document.querySelector(".kpe-input")?.value.includes("type: NodePort"));
   await typeAtEnd(page, "# typed after setYaml\n");
   assert.equal(await waitForYaml(page, (t) => t.endsWith("# typed after setYaml\n")), `${WEB}# typed after setYaml\n`);
   assert.deepEqual(page.problems, []);
@@ -361,7 +361,7 @@ test("text set through the API reaches the editor, and typing after it is kept",
 
 test("two texts set through the API in a row: the editor ends on the second", async () => {
   const page = await openPlayground(browser, server.url);
-  await page.waitForSelector("[data-editor=codemirror]");
+  await page.waitForSelector("[data-editor=rich]");
   const first = WEB.replace("name: web\n", "name: first\n");
   // Both sets land before the editor's copy runs (it waits for a task of its own).
   await page.evaluate(async ([a, b]) => {
@@ -369,7 +369,7 @@ test("two texts set through the API in a row: the editor ends on the second", as
     await window.kubeplay.setYaml(b);
   }, [first, WEB]);
   await page.waitForSelector("[data-kind=Service][data-name=web]");
-  await page.waitForFunction(() => document.querySelector(".cm-content")?.textContent.includes("type: NodePort"));
+  await page.waitForFunction(() => document.querySelector(".kpe-input")?.value.includes("type: NodePort"));
   await typeAtEnd(page, "# after two sets\n");
   assert.equal(await waitForYaml(page, (t) => t.endsWith("# after two sets\n")), `${WEB}# after two sets\n`);
   assert.deepEqual(page.problems, []);

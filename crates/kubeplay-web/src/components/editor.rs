@@ -1,7 +1,9 @@
 //! The manifest editor. The page first shows an accessible textarea, so the
-//! text is editable from the first frame; right after, it loads the CodeMirror
-//! bundle (`editor.js`, built from web/editor) and puts it in the textarea's
-//! place. If the bundle is missing the textarea stays.
+//! text is editable from the first frame; right after, it loads the editor
+//! bundle (`editor.js`, built from web/editor: the same kind of textarea with
+//! YAML colours, line numbers, located diagnostics, completion and find) and
+//! puts it in the first one's place. If the bundle is missing the textarea
+//! stays.
 
 use kubeplay_core::{Diagnostic, Severity};
 use std::cell::RefCell;
@@ -14,7 +16,7 @@ use yew::prelude::*;
     inline_js = "export function load_editor() { return import(new URL('editor.js', document.baseURI).href); }"
 )]
 extern "C" {
-    /// Loads the CodeMirror bundle next to index.html (resolved against the
+    /// Loads the editor bundle next to index.html (resolved against the
     /// page, so the site works under any sub-path).
     fn load_editor() -> js_sys::Promise;
 }
@@ -89,7 +91,7 @@ fn diagnostics_js(diags: &[Diagnostic]) -> JsValue {
     .unwrap_or(JsValue::NULL)
 }
 
-/// Text set from outside that waits to be copied into CodeMirror.
+/// Text set from outside that waits to be copied into the editor.
 struct Pending {
     /// The editor's text as last known: when the first waiting text arrived,
     /// or as the editor last reported it since. If the editor holds anything
@@ -156,11 +158,22 @@ pub fn editor(props: &EditorProps) -> Html {
                 set("ariaLabel", &JsValue::from_str("Kubernetes YAML manifest"));
                 set("onChange", cb.as_ref());
                 cb.forget();
+                // Someone already typing in the first-frame textarea keeps
+                // the focus and the caret in the editor that replaces it.
+                let caret = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.active_element())
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
+                    .filter(|a| a.class_name().split(' ').any(|c| c == "kp-textarea"))
+                    .and_then(|a| a.selection_start().ok().flatten());
                 let Some(ed) = call(&module, "createEditor", &[parent.into(), options.into()])
                 else {
                     return;
                 };
                 call(&ed, "setDiagnostics", &[diagnostics_js(&diags)]);
+                if let Some(at) = caret {
+                    call(&ed, "focus", &[JsValue::from(at)]);
+                }
                 // The editor reports edits in a task after the keystroke's; a
                 // reload or a closed tab in between must not lose the last
                 // keystrokes.
@@ -186,8 +199,7 @@ pub fn editor(props: &EditorProps) -> Html {
     }
     {
         // Text set from outside (setYaml, a what-if, reset) reaches the editor,
-        // in a task of its own: CodeMirror's update of a long document takes
-        // as long as the new diagram, which should not wait for it. Sets that
+        // in a task of its own, so the new diagram does not wait for it. Sets that
         // arrive before it runs replace the text it will copy.
         let handle = handle.clone();
         use_effect_with(props.text.clone(), move |text| {
@@ -254,8 +266,8 @@ pub fn editor(props: &EditorProps) -> Html {
     };
     let errors = props.diagnostics.iter().filter(|d| d.is_error()).count();
     html! {
-        <div class="kp-editor" data-editor={if *loaded { "codemirror" } else { "textarea" }}>
-            <div class="kp-codemirror" ref={host}></div>
+        <div class="kp-editor" data-editor={if *loaded { "rich" } else { "textarea" }}>
+            <div class="kp-editor-host" ref={host}></div>
             if !*loaded {
                 <textarea
                     class="kp-textarea"
