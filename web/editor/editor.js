@@ -34,7 +34,8 @@ background:var(--kpe-bg);color:var(--kpe-fg);font:13px/20px ui-monospace,SFMono-
 .kpe:focus-within{outline:2px solid var(--kpe-focus);outline-offset:1px}
 .kpe-body{display:flex;min-height:0;position:relative}
 .kpe-gutter{flex:none;overflow:hidden;background:var(--kpe-gut);color:var(--kpe-gfg);border-right:1px solid var(--kpe-line);
-border-radius:6px 0 0 6px;text-align:right;user-select:none;padding-top:4px;box-sizing:border-box}
+border-radius:6px 0 0 6px;text-align:right;user-select:none;position:relative}
+.kpe-gutter>div{position:absolute;top:4px;left:0;right:0}
 .kpe-gl{height:20px;padding:0 6px 0 16px;position:relative}
 .kpe-gl.kpe-at{color:var(--kpe-fg);background:var(--kpe-act)}
 .kpe-mark{position:absolute;left:5px;top:6px;width:8px;height:8px;border-radius:50%}
@@ -218,6 +219,7 @@ export function createEditor(parent, options = {}) {
   parent.append(root);
 
   ta.value = initial;
+  ta.setSelectionRange(0, 0);
   let doc = new Doc(initial);
   let diags = [];
   let matches = [];

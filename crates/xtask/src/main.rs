@@ -384,6 +384,13 @@ fn test() -> Result<()> {
         &mut tally,
     )?;
     step(
+        "editor units (Node)",
+        env.command("node")
+            .args(["--test", "tests/unit/"])
+            .current_dir(root.join("web")),
+        &mut tally,
+    )?;
+    step(
         "release site build",
         &mut build_command(&env, &root),
         &mut tally,
