@@ -232,6 +232,7 @@ export function createEditor(parent, options = {}) {
   let applying = false;
   let completion = null; // { from, options, selected }
   let destroyed = false;
+  let waiting = null; // diagnostics for a text the editor does not hold yet: { text, list }
 
   // Edits are reported in a task of their own right after the keystroke's
   // (a MessageChannel message: no timer clamping, no wait for the next frame),
@@ -624,6 +625,7 @@ export function createEditor(parent, options = {}) {
 
   ta.addEventListener("input", (e) => {
     if (applying) return;
+    waiting = null;
     if (sync()) report();
     hideTip();
     if (e.inputType === "insertText" && e.data && !e.data.includes("\n")) complete(false);
@@ -715,12 +717,24 @@ export function createEditor(parent, options = {}) {
       const move = (p) => (p <= start ? p : p >= old.length - end ? p + delta : text.length - end);
       ta.setSelectionRange(move(a), move(b));
       sync();
+      if (waiting && waiting.text === ta.value) diags = toRanges(doc, waiting.list);
+      waiting = null;
       close();
       render();
       // The caller knows the new text: an edit still waiting to be reported is superseded.
       pending = false;
     },
-    setDiagnostics(list) {
+    /**
+     * Shows `list`. With `forText`, the text the list describes: if the editor
+     * does not hold that text yet (text set from outside comes a moment later),
+     * the list waits for it and the current marks stay.
+     */
+    setDiagnostics(list, forText) {
+      if (forText != null && String(forText) !== ta.value) {
+        waiting = { text: String(forText), list };
+        return;
+      }
+      waiting = null;
       diags = toRanges(doc, list);
       render();
     },

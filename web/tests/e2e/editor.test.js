@@ -221,6 +221,22 @@ test("setDiagnostics underlines the right range and shows the message on hover",
   assert.deepEqual(problems, []);
 });
 
+test("diagnostics for a text the editor does not hold yet wait for it", async () => {
+  const next = (await text()).replace("  type: NodePort\n", "");
+  await page.evaluate(
+    (t) => window.testEditor.setDiagnostics([{ line: 10, column: 17, endLine: 10, endColumn: 21, severity: "error", message: "later" }], t),
+    next,
+  );
+  assert.equal(await page.locator(".kpe-d-error").count(), 0, "not drawn on the text it does not describe");
+  await page.evaluate((t) => window.testEditor.setText(t), next);
+  assert.deepEqual(await marked("kpe-d-error"), ["8080"]);
+  // For the text it holds, a list shows at once.
+  await page.evaluate((t) => window.testEditor.setDiagnostics([{ line: 1, column: 1, endLine: 1, endColumn: 11, severity: "warning", message: "now" }], t), next);
+  assert.deepEqual(await marked("kpe-d-warning"), ["apiVersion"]);
+  assert.equal(await page.locator(".kpe-d-error").count(), 0);
+  assert.deepEqual(problems, []);
+});
+
 test("Ctrl-F opens the find bar, which finds, steps and closes", async () => {
   await page.click(INPUT);
   await page.keyboard.press("Control+Home");

@@ -65,6 +65,20 @@ test("broken YAML shows a located error and keeps the last valid cluster", async
   await page.close();
 });
 
+test("an error in text set through setYaml is marked on its own line in the editor", async () => {
+  const page = await openPlayground(browser, server.url);
+  await page.waitForSelector("[data-editor=rich]");
+  const bad = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n  - port: 80x\n";
+  await setYaml(page, bad);
+  // The text reaches the editor a moment after its diagnostics; they are kept for it.
+  await page.waitForFunction(() => document.querySelector(".kpe-input")?.value.includes("port: 80x"));
+  await page.waitForSelector(".kpe-gutter .kpe-mark-error");
+  assert.deepEqual(await page.$$eval(".kpe-gl:has(.kpe-mark-error)", (ls) => ls.map((l) => l.textContent)), ["7"]);
+  assert.equal(await page.$$eval(".kpe-d-error", (ms) => ms.map((m) => m.textContent).join("")), "80x");
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
 test("a request from an external client to a NodePort reaches a pod", async () => {
   const page = await openPlayground(browser, server.url);
   await setYaml(page, WEB);

@@ -170,7 +170,11 @@ pub fn editor(props: &EditorProps) -> Html {
                 else {
                     return;
                 };
-                call(&ed, "setDiagnostics", &[diagnostics_js(&diags)]);
+                call(
+                    &ed,
+                    "setDiagnostics",
+                    &[diagnostics_js(&diags), JsValue::from_str(&text)],
+                );
                 if let Some(at) = caret {
                     call(&ed, "focus", &[JsValue::from(at)]);
                 }
@@ -246,10 +250,17 @@ pub fn editor(props: &EditorProps) -> Html {
         });
     }
     {
+        // The diagnostics go with the text they describe: the editor shows
+        // them once it holds that text (text set from outside arrives later).
         let handle = handle.clone();
+        let text = props.text.clone();
         use_effect_with(props.diagnostics.clone(), move |diags| {
             if let Some(ed) = handle.borrow().as_ref() {
-                call(ed, "setDiagnostics", &[diagnostics_js(diags)]);
+                call(
+                    ed,
+                    "setDiagnostics",
+                    &[diagnostics_js(diags), JsValue::from_str(&text)],
+                );
             }
         });
     }

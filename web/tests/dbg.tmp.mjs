@@ -1,0 +1,13 @@
+import { serveStatic, launchBrowser } from "./e2e/helpers.js";
+const server = await serveStatic("/work/main/dist");
+const browser = await launchBrowser();
+const page = await browser.newPage({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true });
+page.on("pageerror", (e) => console.log("pageerror", e.message));
+await page.emulateMedia({ colorScheme: "dark" });
+await page.goto(server.url);
+await page.waitForSelector("[data-editor=rich]");
+await page.evaluate(() => window.kubeplay.setYaml("apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n  ports:\n  - port: 80x\n    targetPort: 8080\n"));
+await page.waitForTimeout(800);
+await page.locator(".kpe").scrollIntoViewIfNeeded();
+await page.screenshot({ path: "/tmp/phone.png" });
+await browser.close(); await server.close();
