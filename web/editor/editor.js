@@ -17,7 +17,7 @@
 // keystroke no more than a short one. It lies on top of the textarea (whose
 // own text is transparent) and lets every pointer event through.
 import { kubernetesCompletions } from "./complete.js";
-import { paintLine, blockHeader, indentOf } from "./highlight.js";
+import { paintLine, blockIndent, indentOf } from "./highlight.js";
 
 const STYLE = `
 .kpe{--kpe-bg:#fff;--kpe-fg:#1b1f24;--kpe-gut:#f6f8fa;--kpe-gfg:#57606a;--kpe-line:#d0d7de;--kpe-act:#eaeef2a0;
@@ -40,15 +40,17 @@ border-radius:6px 0 0 6px;text-align:right;user-select:none;position:relative}
 .kpe-gl.kpe-at{color:var(--kpe-fg);background:var(--kpe-act)}
 .kpe-mark{position:absolute;left:5px;top:6px;width:8px;height:8px;border-radius:50%}
 .kpe-mark-error{background:var(--kpe-error)}.kpe-mark-warning{background:var(--kpe-warning)}.kpe-mark-info{background:var(--kpe-info)}
-.kpe-main{position:relative;flex:1;min-width:0}
+.kpe-main{position:relative;flex:1;min-width:0;overflow:hidden}
 .kpe-input,.kpe-layer{font:inherit;line-height:20px;tab-size:2;-moz-tab-size:2;white-space:pre;padding:4px 8px;margin:0;
 box-sizing:border-box;font-variant-ligatures:none;font-kerning:none;letter-spacing:normal;word-spacing:normal}
 .kpe-input{display:block;width:100%;min-height:24rem;max-height:70vh;border:0;outline:0;resize:none;overflow:auto;
-color:transparent;caret-color:var(--kpe-fg);background:transparent;overflow-wrap:normal}
+color:transparent;caret-color:var(--kpe-fg);background:transparent;overflow-wrap:normal;position:relative}
 .kpe-input::selection{background:var(--kpe-sel)}
 .kpe-layer{position:absolute;left:0;top:0;overflow:hidden;pointer-events:none;color:var(--kpe-fg)}
-.kpe-code{display:block;will-change:transform}
-.kpe-l{height:20px}.kpe-l.kpe-at{background:var(--kpe-act)}
+.kpe-code{display:block;will-change:transform;font:inherit}
+.kpe-l{height:20px}
+.kpe-band{position:absolute;left:0;right:0;top:0;height:20px;background:var(--kpe-act);pointer-events:none}
+@media (forced-colors:active){.kpe-layer,.kpe-band{display:none}.kpe-input{color:CanvasText}}
 .kpe-k{color:var(--kpe-key)}.kpe-s{color:var(--kpe-str)}.kpe-x{color:var(--kpe-spec)}.kpe-c{color:var(--kpe-com);font-style:italic}
 .kpe-m{color:var(--kpe-spec)}.kpe-p{color:var(--kpe-com)}.kpe-n{color:var(--kpe-num)}.kpe-a{color:var(--kpe-atom)}
 .kpe-d-error,.kpe-d-warning,.kpe-d-info{text-decoration:underline wavy;text-decoration-skip-ink:none;text-underline-offset:3px}
@@ -74,6 +76,9 @@ border-radius:4px;box-shadow:0 4px 12px #0003}
 const SEVERITIES = new Set(["error", "warning", "info"]);
 const WORD = /^[\w./-]$/;
 let instances = 0;
+
+/** The textarea holds "\n" line ends only; so does everything compared with it. */
+const lf = (text) => String(text ?? "").replace(/\r\n?/g, "\n");
 
 /** Creates an element with a class and attributes. */
 function el(tag, cls, attrs = {}) {
@@ -146,7 +151,10 @@ function toRanges(doc, list) {
       const rest = /^\S*/.exec(line.text.slice(from - line.from))[0].length;
       if (rest > 0) to = from + rest;
       else if (from > line.from) {
-        out.push(mk(from - 1, from, d));
+        // The character before, whole (a surrogate pair is one).
+        const low = doc.text.charCodeAt(from - 1);
+        const back = low >= 0xdc00 && low < 0xe000 && from - 2 >= line.from ? 2 : 1;
+        out.push(mk(from - back, from, d));
         continue;
       }
     }
@@ -167,7 +175,7 @@ function mk(from, to, d) {
 
 /** Creates an editor in `parent`; returns its handle. */
 export function createEditor(parent, options = {}) {
-  const { doc: initial = "", dark = false, readOnly = false, onChange, ariaLabel = "Kubernetes YAML" } = options;
+  const { doc: given = "", dark = false, readOnly = false, onChange, ariaLabel = "Kubernetes YAML" } = options;
   if (!document.getElementById("kpe-style")) {
     const style = el("style", "", { id: "kpe-style" });
     style.textContent = STYLE;
@@ -202,10 +210,13 @@ export function createEditor(parent, options = {}) {
     "aria-autocomplete": "list",
     "aria-describedby": `${id}-msg`,
   });
+  // The current line's band lies under the textarea, so the caret and the
+  // selection are drawn over it.
+  const band = el("div", "kpe-band");
   const layer = el("pre", "kpe-layer", { "aria-hidden": "true" });
   const code = el("code", "kpe-code");
   layer.append(code);
-  main.append(ta, layer);
+  main.append(band, ta, layer);
   body.append(gutter, main);
   const status = el("div", "kpe-status");
   const msg = el("span", "kpe-msg", { id: `${id}-msg`, "aria-live": "polite" });
@@ -218,6 +229,7 @@ export function createEditor(parent, options = {}) {
   root.append(find, body, status, pop, tip);
   parent.append(root);
 
+  const initial = lf(given);
   ta.value = initial;
   ta.setSelectionRange(0, 0);
   let doc = new Doc(initial);
@@ -232,6 +244,8 @@ export function createEditor(parent, options = {}) {
   let applying = false;
   let completion = null; // { from, options, selected }
   let destroyed = false;
+  let version = 0; // counts text changes, so a caret move can skip a repaint that already happened
+  let painted = ""; // what the last render drew: version and caret
   let waiting = null; // diagnostics for a text the editor does not hold yet: { text, list }
 
   // Edits are reported in a task of their own right after the keystroke's
@@ -282,6 +296,7 @@ export function createEditor(parent, options = {}) {
     doc = new Doc(text);
     if (doc.lines !== lines) fitHeight();
     if (!find.hidden) search(false);
+    version++;
     return true;
   }
 
@@ -293,7 +308,11 @@ export function createEditor(parent, options = {}) {
     layer.style.height = `${height}px`;
     const first = Math.max(0, Math.floor((top - pad.top) / lh) - 1);
     const last = Math.min(doc.lines, Math.ceil((top + height) / lh) + 1);
-    const at = doc.indexAt(ta.selectionStart);
+    // Reading the selection of a long text is not free: once per render.
+    const sel = ta.selectionStart;
+    painted = `${version}:${sel}`;
+    const at = doc.indexAt(sel);
+    band.style.transform = `translateY(${pad.top + at * lh - top}px)`;
     // Whether `first` is inside a block scalar: read the headers above it.
     let block = -1;
     for (let i = 0; i < first; i++) block = nextBlock(doc.texts[i], block);
@@ -316,16 +335,16 @@ export function createEditor(parent, options = {}) {
     gutterInner.innerHTML = numbers;
     gutterInner.style.transform = `translateY(${first * lh - top}px)`;
     gutter.style.width = `${String(doc.lines).length + 3}ch`;
-    const col = ta.selectionStart - doc.starts[at] + 1;
+    const col = [...doc.texts[at].slice(0, sel - doc.starts[at])].length + 1;
     pos.textContent = `Ln ${at + 1}, Col ${col}`;
-    const here = diags.filter((d) => d.from <= ta.selectionStart && ta.selectionStart <= Math.max(d.to, d.from + 1));
+    const here = diags.filter((d) => d.from <= sel && sel <= Math.max(d.to, d.from + 1));
     const text = here.map((d) => `${d.severity}: ${d.message}`).join(" · ");
     if (msg.textContent !== text) msg.textContent = text;
   }
 
   function nextBlock(text, block) {
     if (block >= 0 && (text.trim() === "" || indentOf(text) > block)) return block;
-    return blockHeader(text) ? indentOf(text) : -1;
+    return blockIndent(text);
   }
 
   function worst(list, from, to) {
@@ -441,7 +460,6 @@ export function createEditor(parent, options = {}) {
     pop.style.top = `${y + lh}px`;
     pop.hidden = false;
     ta.setAttribute("aria-controls", pop.id);
-    ta.setAttribute("aria-expanded", "true");
     select(0);
   }
 
@@ -459,13 +477,14 @@ export function createEditor(parent, options = {}) {
     completion = null;
     pop.hidden = true;
     ta.removeAttribute("aria-activedescendant");
-    ta.setAttribute("aria-expanded", "false");
+    ta.removeAttribute("aria-controls");
   }
 
   function accept() {
     const o = completion.options[completion.selected];
     const from = completion.from;
     close();
+    if (ta.readOnly) return;
     replace(from, ta.selectionStart, typeof o.apply === "string" ? o.apply : o.label);
     afterEdit();
   }
@@ -480,18 +499,31 @@ export function createEditor(parent, options = {}) {
     search(true);
   }
 
+  /** Finds the query's matches; with `jump`, selects the first one from the caret on. */
   function search(jump) {
-    const q = query.value.toLowerCase();
+    const q = query.value;
     matches = [];
     if (q) {
-      const hay = doc.text.toLowerCase();
-      for (let i = hay.indexOf(q); i >= 0 && matches.length < 10000; i = hay.indexOf(q, i + q.length)) matches.push([i, i + q.length]);
+      // Case-insensitive on the text itself (lower-casing can change lengths).
+      const re = new RegExp(q.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "giu");
+      for (const m of doc.text.matchAll(re)) {
+        matches.push([m.index, m.index + m[0].length]);
+        if (matches.length >= 10000) break;
+      }
     }
-    if (jump || current >= matches.length) {
+    if (jump) {
       current = matches.findIndex(([a]) => a >= ta.selectionStart);
       if (current < 0) current = matches.length ? 0 : -1;
+      showMatch();
+    } else {
+      // The text changed under the find bar: recount, but leave the caret alone.
+      current = Math.min(current, matches.length - 1);
+      counted();
     }
-    showMatch();
+  }
+
+  function counted() {
+    count.textContent = query.value ? (matches.length ? `${current + 1} of ${matches.length}` : "No matches") : "";
   }
 
   function step(by) {
@@ -501,7 +533,7 @@ export function createEditor(parent, options = {}) {
   }
 
   function showMatch() {
-    count.textContent = query.value ? (matches.length ? `${current + 1} of ${matches.length}` : "No matches") : "";
+    counted();
     if (current >= 0) {
       ta.setSelectionRange(matches[current][0], matches[current][1]);
       scrollTo(matches[current][0]);
@@ -519,7 +551,10 @@ export function createEditor(parent, options = {}) {
 
   query.addEventListener("input", () => search(true));
   query.addEventListener("keydown", (e) => {
-    if (e.key === "Enter" || e.key === "F3") {
+    if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "f") {
+      e.preventDefault();
+      query.select();
+    } else if (e.key === "Enter" || e.key === "F3") {
       e.preventDefault();
       step(e.shiftKey ? -1 : 1);
     } else if (e.key === "Escape") {
@@ -542,6 +577,7 @@ export function createEditor(parent, options = {}) {
     const to = doc.starts[last] + doc.texts[last].length;
     const lines = doc.texts.slice(first, last + 1);
     const changed = lines.map((l) => (out ? l.replace(/^ {1,2}/, "") : l ? `  ${l}` : l));
+    if (changed.every((l, i) => l === lines[i])) return;
     replace(from, to, changed.join("\n"));
     const shift = (i) => changed[i].length - lines[i].length;
     const endShift = changed.reduce((s, _, i) => s + shift(i), 0);
@@ -560,6 +596,8 @@ export function createEditor(parent, options = {}) {
   }
 
   ta.addEventListener("keydown", (e) => {
+    // A modifier on its own (the Shift of Shift-Tab) changes nothing.
+    if (e.key === "Shift" || e.key === "Control" || e.key === "Alt" || e.key === "Meta") return;
     const mod = e.ctrlKey || e.metaKey;
     if (completion) {
       const moves = { ArrowDown: 1, ArrowUp: -1, PageDown: 8, PageUp: -8 };
@@ -582,6 +620,12 @@ export function createEditor(parent, options = {}) {
     if (e.key === "Escape") {
       escaped = true;
       hideTip();
+      if (!find.hidden) {
+        find.hidden = true;
+        matches = [];
+        current = -1;
+        render();
+      }
       return;
     }
     const wasEscaped = escaped;
@@ -642,11 +686,17 @@ export function createEditor(parent, options = {}) {
   let caret = -1;
   document.addEventListener("selectionchange", onSelection);
   function onSelection() {
-    if (document.activeElement !== ta || ta.selectionStart === caret) return;
-    caret = ta.selectionStart;
+    if (document.activeElement !== ta) return;
+    const at = ta.selectionStart;
+    if (at === caret) return;
+    caret = at;
     if (completion && (caret < completion.from || doc.indexAt(caret) !== doc.indexAt(completion.from))) close();
-    render();
+    // Typing already repainted for this text and caret.
+    if (painted !== `${version}:${caret}`) render();
   }
+  ta.addEventListener("mousedown", () => {
+    escaped = false;
+  });
   ta.addEventListener("blur", () => {
     close();
     escaped = false;
@@ -692,7 +742,12 @@ export function createEditor(parent, options = {}) {
     render();
   });
 
+  function invalid() {
+    ta.setAttribute("aria-invalid", diags.some((d) => d.severity === "error") ? "true" : "false");
+  }
+
   function setReadOnly(on) {
+    if (on) close();
     ta.readOnly = !!on;
     ta.setAttribute("aria-readonly", on ? "true" : "false");
   }
@@ -701,7 +756,7 @@ export function createEditor(parent, options = {}) {
     textarea: ta,
     getText: () => ta.value,
     setText(text) {
-      text = String(text ?? "");
+      text = lf(text);
       const old = ta.value;
       if (text === old) return;
       // Replace only the part that differs, so the caret and marks outside it
@@ -717,7 +772,10 @@ export function createEditor(parent, options = {}) {
       const move = (p) => (p <= start ? p : p >= old.length - end ? p + delta : text.length - end);
       ta.setSelectionRange(move(a), move(b));
       sync();
-      if (waiting && waiting.text === ta.value) diags = toRanges(doc, waiting.list);
+      if (waiting && waiting.text === ta.value) {
+        diags = toRanges(doc, waiting.list);
+        invalid();
+      }
       waiting = null;
       close();
       render();
@@ -730,12 +788,13 @@ export function createEditor(parent, options = {}) {
      * the list waits for it and the current marks stay.
      */
     setDiagnostics(list, forText) {
-      if (forText != null && String(forText) !== ta.value) {
-        waiting = { text: String(forText), list };
+      if (forText != null && lf(forText) !== ta.value) {
+        waiting = { text: lf(forText), list };
         return;
       }
       waiting = null;
       diags = toRanges(doc, list);
+      invalid();
       render();
     },
     setDark(on) {

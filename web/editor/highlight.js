@@ -12,12 +12,31 @@ export function indentOf(text) {
   return i;
 }
 
-const HEADER = /(?:^|:|-|^---)\s+(?:![^\s]*\s+)?[|>][-+1-9]{0,2}\s*(?:#.*)?$/;
+const HEADER = /(?:^|:|-|^---)\s+(?:![^\s]*\s+)?[|>][-+1-9]{0,2}\s*$/;
 
-/** Whether the line ends in a block scalar's header (`key: |`, `- >-`). */
+/**
+ * If the line ends in a block scalar's header (`key: |`, `- >-`), the column
+ * its content must be indented past (the key's, or the item marker's for
+ * `- |`); otherwise -1.
+ */
+export function blockIndent(text) {
+  const t = text.replace(/(^|[ \t])#.*$/, "").trimEnd();
+  const start = indentOf(t);
+  if (t.startsWith("#", start) || !HEADER.test(t.slice(start))) return -1;
+  let col = start;
+  let i = start;
+  // Past "- " markers to the key, if there is one: its column counts.
+  while (t[i] === "-" && t[i + 1] === " ") {
+    col = i;
+    i += 2;
+    while (t[i] === " ") i++;
+  }
+  return /^[|>!]/.test(t.slice(i)) ? col : i;
+}
+
+/** Whether the line ends in a block scalar's header. */
 export function blockHeader(text) {
-  const t = text.trimStart();
-  return !t.startsWith("#") && HEADER.test(t);
+  return blockIndent(text) >= 0;
 }
 
 const KEY = /^(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"[\]{},:|>!&*%@`][^#]*?|:[^\s#][^#]*?)(?=[ \t]*:(?:[ \t]|$))/;
@@ -109,28 +128,34 @@ export function tokenize(text, inBlock) {
       }
       // A plain scalar: to a comment, or in a flow collection to its punctuation.
       while (i < n) {
-        if (text[i] === " " && text[i + 1] === "#") break;
+        if ((text[i] === " " || text[i] === "\t") && text[i + 1] === "#") break;
         if (depth > 0 && ",[]{}".includes(text[i])) break;
         if (depth > 0 && text[i] === ":" && (i + 1 === n || " \t,]}".includes(text[i + 1]))) break;
         i++;
       }
       let end = i;
-      while (end > start && text[end - 1] === " ") end--;
-      const word = text.slice(start, end);
-      if (NUMBER.test(word)) out.push([start, end, "kpe-n"]);
-      else if (ATOM.test(word)) out.push([start, end, "kpe-a"]);
+      while (end > start && (text[end - 1] === " " || text[end - 1] === "\t")) end--;
+      // Pretty-printed JSON: `3,` is a number and its comma.
+      const comma = end - 1 > start && text[end - 1] === ",";
+      const word = text.slice(start, comma ? end - 1 : end);
+      if (NUMBER.test(word)) out.push([start, start + word.length, "kpe-n"]);
+      else if (ATOM.test(word)) out.push([start, start + word.length, "kpe-a"]);
+      if (comma && (NUMBER.test(word) || ATOM.test(word))) out.push([end - 1, end, "kpe-p"]);
       if (i === start) i++;
     }
   }
   return out;
 }
 
+/** Lines longer than this are coloured up to it only (a minified manifest is one long line). */
+const COLOURED = 2000;
+
 /**
  * One line as HTML: its tokens' colours plus `marks` ([from, to, class]
  * relative to the line, clamped to it; diagnostics and search matches).
  */
 export function paintLine(text, inBlock, marks = []) {
-  const tokens = tokenize(text, inBlock);
+  const tokens = tokenize(text.length > COLOURED ? text.slice(0, COLOURED) : text, inBlock);
   const n = text.length;
   const cuts = new Set([0, n]);
   for (const [a, b] of tokens) cuts.add(a).add(b);

@@ -237,6 +237,82 @@ test("diagnostics for a text the editor does not hold yet wait for it", async ()
   assert.deepEqual(problems, []);
 });
 
+test("typing while the find bar is open keeps the caret where the typing is", async () => {
+  await page.click(INPUT);
+  await page.keyboard.press("Control+f");
+  await page.keyboard.type("web");
+  await page.evaluate(() => window.testEditor.focus(14));
+  await page.keyboard.type("XY");
+  assert.ok((await text()).startsWith("apiVersion: v1XY\n"), JSON.stringify((await text()).slice(0, 40)));
+  assert.ok((await text()).includes("name: web\n"), "the match is untouched");
+  assert.match(await page.locator(".kpe-find [aria-live]").textContent(), / of 2$/);
+  // Escape in the text closes the find bar.
+  await page.keyboard.press("Escape");
+  assert.ok(await page.locator(".kpe-find").isHidden());
+  assert.deepEqual(problems, []);
+});
+
+test("find matches case-insensitively without shifting (İ lowers to two characters)", async () => {
+  await page.evaluate(() => window.testEditor.setText("name: İstanbul\nport: 80\n"));
+  await page.click(INPUT);
+  await page.keyboard.press("Control+Home");
+  await page.keyboard.press("Control+f");
+  await page.keyboard.type("PORT");
+  await page.keyboard.press("Escape");
+  assert.equal(await page.$eval(INPUT, (e) => e.value.slice(e.selectionStart, e.selectionEnd)), "port");
+  assert.deepEqual(problems, []);
+});
+
+test("Escape then Shift-Tab leaves the editor backwards", async () => {
+  await page.click(INPUT);
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("Shift+Tab");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "before");
+  assert.deepEqual(problems, []);
+});
+
+test("CRLF text is held with LF line ends, and its diagnostics still apply", async () => {
+  const crlf = "apiVersion: v1\r\nkind: Bogus\r\nmetadata:\r\n  name: x\r\n";
+  await page.evaluate((t) => window.testEditor.setText(t), crlf);
+  assert.equal(await text(), crlf.replace(/\r/g, ""));
+  assert.deepEqual((await painted()).slice(0, 4), ["apiVersion: v1", "kind: Bogus", "metadata:", "  name: x"]);
+  await page.evaluate(
+    (t) => window.testEditor.setDiagnostics([{ line: 2, column: 7, endLine: 2, endColumn: 12, severity: "error", message: "no such kind" }], t),
+    crlf,
+  );
+  assert.deepEqual(await marked("kpe-d-error"), ["Bogus"]);
+  assert.deepEqual(problems, []);
+});
+
+test("the painted text has the textarea's font and width, glyph for glyph", async () => {
+  const fonts = await page.evaluate(() => [".kpe-input", ".kpe-code"].map((s) => getComputedStyle(document.querySelector(s)).fontFamily));
+  assert.equal(fonts[1], fonts[0]);
+  const long = "x: " + "ab9 -_".repeat(40);
+  await page.evaluate((t) => window.testEditor.setText(t), long);
+  const widths = await page.evaluate(() => {
+    const ta = document.querySelector(".kpe-input");
+    const line = document.querySelector(".kpe-l");
+    const range = document.createRange();
+    range.selectNodeContents(line);
+    const cs = getComputedStyle(ta);
+    // A textarea's scrollWidth holds its left padding and its text.
+    return [range.getBoundingClientRect().width, ta.scrollWidth - parseFloat(cs.paddingLeft)];
+  });
+  assert.ok(Math.abs(widths[0] - widths[1]) < 1, `painted ${widths[0]}px, textarea ${widths[1]}px`);
+  assert.deepEqual(problems, []);
+});
+
+test("read-only also stops an open completion from applying", async () => {
+  await page.evaluate(() => window.testEditor.setText("apiVersion: v1\nkind: Service\nspec:\n  "));
+  await cursorToEnd();
+  await page.keyboard.type("ty");
+  await page.locator(".kpe-pop").waitFor();
+  await page.evaluate(() => window.testEditor.setReadOnly(true));
+  await page.keyboard.press("Enter");
+  assert.ok((await text()).endsWith("\n  ty"));
+  assert.deepEqual(problems, []);
+});
+
 test("Ctrl-F opens the find bar, which finds, steps and closes", async () => {
   await page.click(INPUT);
   await page.keyboard.press("Control+Home");

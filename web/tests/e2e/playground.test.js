@@ -79,6 +79,21 @@ test("an error in text set through setYaml is marked on its own line in the edit
   await page.close();
 });
 
+test("text set from outside back to what was typed reaches the editor", async () => {
+  const page = await openPlayground(browser, server.url);
+  await page.waitForSelector("[data-editor=rich]");
+  await typeAtEnd(page, "\n# typed");
+  const typed = await waitForYaml(page, (t) => t.endsWith("# typed"));
+  const value = () => page.$eval(".kpe-input", (e) => e.value);
+  await setYaml(page, WEB);
+  await page.waitForFunction((t) => document.querySelector(".kpe-input").value === t, WEB);
+  await setYaml(page, typed);
+  await page.waitForFunction((t) => document.querySelector(".kpe-input").value === t, typed);
+  assert.equal(await value(), typed);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
 test("a request from an external client to a NodePort reaches a pod", async () => {
   const page = await openPlayground(browser, server.url);
   await setYaml(page, WEB);

@@ -2,7 +2,7 @@
 // block scalars, escaping, and that painting never changes the text.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { tokenize, paintLine, blockHeader, indentOf } from "../../editor/highlight.js";
+import { tokenize, paintLine, blockHeader, blockIndent, indentOf } from "../../editor/highlight.js";
 
 /** The line's tokens as [text, class] pairs. */
 const parts = (line, inBlock = false) => tokenize(line, inBlock).map(([a, b, c]) => [line.slice(a, b), c]);
@@ -34,6 +34,21 @@ test("a '#' inside a value or a quoted string is not a comment", () => {
     ["# but this is", "kpe-c"],
   ]);
   assert.deepEqual(parts('say: "a \\" # b"'), [["say", "kpe-k"], [":", "kpe-p"], ['"a \\" # b"', "kpe-s"]]);
+});
+
+test("pretty-printed JSON values and tab-separated comments", () => {
+  assert.deepEqual(parts('    "replicas": 3,'), [['"replicas"', "kpe-k"], [":", "kpe-p"], ["3", "kpe-n"], [",", "kpe-p"]]);
+  assert.deepEqual(parts('    "ready": true,').slice(2), [["true", "kpe-a"], [",", "kpe-p"]]);
+  assert.deepEqual(parts("a: b\t# c").slice(2), [["# c", "kpe-c"]]);
+});
+
+test("a very long line is coloured at its start and shown whole", () => {
+  const line = `{"items": [${Array.from({ length: 3000 }, (_, i) => `{"port": ${i}}`).join(", ")}]}`;
+  const html = paintLine(line, false);
+  assert.equal(shown(html), line);
+  const spans = html.split("<span").length - 1;
+  assert.ok(spans > 100 && spans < 1000, `${spans} coloured parts, all in the first 2,000 characters`);
+  assert.ok(!html.slice(html.indexOf("{\"port\": 200}")).includes("<span"), "the rest is plain");
 });
 
 test("JSON and flow collections", () => {
@@ -69,6 +84,13 @@ test("anchors, aliases, tags and block scalars", () => {
   assert.ok(!blockHeader("# note: |"));
   assert.ok(!blockHeader("a: b |"));
   assert.ok(!blockHeader("image: nginx"));
+  assert.ok(!blockHeader("metadata: # style: |"), "a header in a comment is not one");
+  assert.ok(blockHeader("  run: | # keep"));
+  // Content must be indented past the key, or past the marker of `- |`.
+  assert.equal(blockIndent("  script: |"), 2);
+  assert.equal(blockIndent("  - command: |"), 4, "the key's column, not the dash's");
+  assert.equal(blockIndent("  - |"), 2);
+  assert.equal(blockIndent("image: nginx"), -1);
   assert.deepEqual(parts("    echo # not a comment", true), [["    echo # not a comment", "kpe-s"]]);
   assert.equal(indentOf("    x"), 4);
   assert.equal(indentOf(""), 0);

@@ -115,6 +115,9 @@ pub fn editor(props: &EditorProps) -> Html {
     // setYaml or typing in the textarea may come before).
     let latest = use_mut_ref(|| (props.text.clone(), props.diagnostics.clone()));
     *latest.borrow_mut() = (props.text.clone(), props.diagnostics.clone());
+    // Likewise the theme and read-only flag.
+    let looks = use_mut_ref(|| (props.dark, props.readonly));
+    *looks.borrow_mut() = (props.dark, props.readonly);
     let pending: Rc<RefCell<Option<Pending>>> = use_mut_ref(|| None);
     // The text the editor last reported: a state holding it came from the
     // editor, which already shows it (or has moved on), so it is not copied
@@ -128,8 +131,8 @@ pub fn editor(props: &EditorProps) -> Html {
         let pending = pending.clone();
         let reported = reported.clone();
         let on_change = on_change.clone();
-        let dark = props.dark;
-        let (readonly, autosave) = (props.readonly, props.autosave);
+        let looks = looks.clone();
+        let autosave = props.autosave;
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
                 let Ok(module) = wasm_bindgen_futures::JsFuture::from(load_editor()).await else {
@@ -153,6 +156,7 @@ pub fn editor(props: &EditorProps) -> Html {
                 };
                 let (text, diags) = latest.borrow().clone();
                 set("doc", &JsValue::from_str(&text));
+                let (dark, readonly) = *looks.borrow();
                 set("dark", &JsValue::from_bool(dark));
                 set("readOnly", &JsValue::from_bool(readonly));
                 set("ariaLabel", &JsValue::from_str("Kubernetes YAML manifest"));
@@ -228,6 +232,7 @@ pub fn editor(props: &EditorProps) -> Html {
                 wanted: text.clone(),
             });
             let pending = pending.clone();
+            let reported = reported.clone();
             crate::later(move || {
                 let Some(p) = pending.borrow_mut().take() else {
                     return;
@@ -237,6 +242,9 @@ pub fn editor(props: &EditorProps) -> Html {
                 let now = call(&ed, "getText", &[]).and_then(|v| v.as_string());
                 if now.as_deref() == Some(p.expected.as_str()) {
                     call(&ed, "setText", &[JsValue::from_str(&p.wanted)]);
+                    // The editor no longer holds what it last reported: that
+                    // text, set again from outside, must be copied in.
+                    *reported.borrow_mut() = None;
                 }
             });
         });
@@ -246,6 +254,14 @@ pub fn editor(props: &EditorProps) -> Html {
         use_effect_with(props.dark, move |dark| {
             if let Some(ed) = handle.borrow().as_ref() {
                 call(ed, "setDark", &[JsValue::from_bool(*dark)]);
+            }
+        });
+    }
+    {
+        let handle = handle.clone();
+        use_effect_with(props.readonly, move |readonly| {
+            if let Some(ed) = handle.borrow().as_ref() {
+                call(ed, "setReadOnly", &[JsValue::from_bool(*readonly)]);
             }
         });
     }
