@@ -18,6 +18,7 @@
 // own text is transparent) and lets every pointer event through.
 import { kubernetesCompletions } from "./complete.js";
 import { paintLine, blockIndent, indentOf } from "./highlight.js";
+import { Doc } from "./doc.js";
 
 const STYLE = `
 .kpe{--kpe-bg:#fff;--kpe-fg:#1b1f24;--kpe-gut:#f6f8fa;--kpe-gfg:#57606a;--kpe-line:#d0d7de;--kpe-act:#eaeef2a0;
@@ -86,55 +87,6 @@ function el(tag, cls, attrs = {}) {
   if (cls) e.className = cls;
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
   return e;
-}
-
-/** Lines of a text and where each starts; the shape complete.js reads. */
-class Doc {
-  constructor(text) {
-    this.text = text;
-    this.texts = text.split("\n");
-    this.starts = new Array(this.texts.length);
-    let at = 0;
-    for (let i = 0; i < this.texts.length; i++) {
-      this.starts[i] = at;
-      at += this.texts[i].length + 1;
-    }
-  }
-  get lines() {
-    return this.texts.length;
-  }
-  /** 1-based line `n`: { number, from, text }. */
-  line(n) {
-    return { number: n, from: this.starts[n - 1], text: this.texts[n - 1] };
-  }
-  /** 0-based index of the line holding `offset`. */
-  indexAt(offset) {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  }
-  lineAt(offset) {
-    return this.line(this.indexAt(offset) + 1);
-  }
-  /** Offset of 1-based (line, column in characters), clamped into the text. */
-  offset(line, column) {
-    const n = Math.min(Math.max(1, Math.floor(Number(line)) || 1), this.lines);
-    const text = this.texts[n - 1];
-    let chars = Math.max(1, Math.floor(Number(column)) || 1) - 1;
-    let i = 0;
-    // Code points count once, as Rust's chars() does.
-    while (chars > 0 && i < text.length) {
-      const c = text.charCodeAt(i);
-      i += c >= 0xd800 && c < 0xdc00 && i + 1 < text.length ? 2 : 1;
-      chars--;
-    }
-    return this.starts[n - 1] + i;
-  }
 }
 
 /** The core's diagnostics as offset ranges, clamping bad positions. */
@@ -259,7 +211,8 @@ export function createEditor(parent, options = {}) {
     scheduled = false;
     if (!pending || destroyed) return;
     pending = false;
-    if (typeof onChange === "function") onChange(ta.value);
+    // The model holds the textarea's text as of the last input event.
+    if (typeof onChange === "function") onChange(doc.text);
   };
 
   function measure() {
@@ -293,7 +246,7 @@ export function createEditor(parent, options = {}) {
     const move = (p) => (p <= start ? p : p >= oldEnd ? p + delta : start);
     diags = diags.map((d) => ({ ...d, from: move(d.from), to: Math.max(move(d.from), move(d.to)) }));
     const lines = doc.lines;
-    doc = new Doc(text);
+    doc = doc.edit(text, start, oldEnd);
     if (doc.lines !== lines) fitHeight();
     if (!find.hidden) search(false);
     version++;
