@@ -296,7 +296,11 @@ async function typingLatency(page, label, last, budget) {
   // The last document ends "name: NAME / spec: / selector: / app: bench / ports: / - port: 80" and a newline.
   for (let i = 0; i < 6; i++) await page.keyboard.press("ArrowUp");
   await page.keyboard.press("End");
-  const line = await page.evaluate(() => document.querySelector(".kpe-l.kpe-at")?.textContent);
+  const line = await page.evaluate(() => {
+    const ta = document.querySelector(".kpe-input");
+    const at = ta.selectionStart;
+    return ta.value.slice(ta.value.lastIndexOf("\n", at - 1) + 1, at);
+  });
   if (line !== `  name: bench-edit-${last}`) throw new Error(`typing: the cursor is on ${JSON.stringify(line)}`);
   const samples = await page.evaluate(
     async ([name, count]) => {
