@@ -24,9 +24,11 @@ const STYLE = `
 .kpe{--kpe-bg:#fff;--kpe-fg:#1b1f24;--kpe-gut:#f6f8fa;--kpe-gfg:#57606a;--kpe-line:#d0d7de;--kpe-act:#eaeef2a0;
 --kpe-sel:#b6d4fe;--kpe-focus:#326ce5;--kpe-key:#0550ae;--kpe-str:#0a3069;--kpe-spec:#8250df;--kpe-com:#57606a;
 --kpe-num:#953800;--kpe-atom:#116329;--kpe-error:#cf222e;--kpe-warning:#9a6700;--kpe-info:#0969da;
---kpe-match:#fae17d99;--kpe-cur:#f2cc60;
+--kpe-match:#fae17d99;--kpe-cur:#f2cc60;--kpe-lh:20px;
 position:relative;display:flex;flex-direction:column;border:1px solid var(--kpe-line);border-radius:6px;
-background:var(--kpe-bg);color:var(--kpe-fg);font:13px/20px ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace}
+background:var(--kpe-bg);color:var(--kpe-fg);font:13px/var(--kpe-lh) ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace}
+/* Touch screens: 16 px, so that focusing the text does not zoom the page (iOS). */
+.kpe-touch{--kpe-lh:24px;font-size:16px}
 .kpe-dark{--kpe-bg:#0d1117;--kpe-fg:#e6edf3;--kpe-gut:#161b22;--kpe-gfg:#8d96a0;--kpe-line:#30363d;--kpe-act:#6e76811f;
 --kpe-sel:#264f78;--kpe-focus:#6e9bff;--kpe-key:#79c0ff;--kpe-str:#a5d6ff;--kpe-spec:#d2a8ff;--kpe-com:#8d96a0;
 --kpe-num:#ffa657;--kpe-atom:#7ee787;--kpe-error:#ff7b72;--kpe-warning:#d29922;--kpe-info:#58a6ff;
@@ -37,20 +39,20 @@ background:var(--kpe-bg);color:var(--kpe-fg);font:13px/20px ui-monospace,SFMono-
 .kpe-gutter{flex:none;overflow:hidden;background:var(--kpe-gut);color:var(--kpe-gfg);border-right:1px solid var(--kpe-line);
 border-radius:6px 0 0 6px;text-align:right;user-select:none;position:relative}
 .kpe-gutter>div{position:absolute;top:4px;left:0;right:0}
-.kpe-gl{height:20px;padding:0 6px 0 16px;position:relative}
+.kpe-gl{height:var(--kpe-lh);padding:0 6px 0 16px;position:relative}
 .kpe-gl.kpe-at{color:var(--kpe-fg);background:var(--kpe-act)}
-.kpe-mark{position:absolute;left:5px;top:6px;width:8px;height:8px;border-radius:50%}
+.kpe-mark{position:absolute;left:5px;top:calc(50% - 4px);width:8px;height:8px;border-radius:50%}
 .kpe-mark-error{background:var(--kpe-error)}.kpe-mark-warning{background:var(--kpe-warning)}.kpe-mark-info{background:var(--kpe-info)}
 .kpe-main{position:relative;flex:1;min-width:0;overflow:hidden}
-.kpe-input,.kpe-layer{font:inherit;line-height:20px;tab-size:2;-moz-tab-size:2;white-space:pre;padding:4px 8px;margin:0;
+.kpe-input,.kpe-layer{font:inherit;line-height:var(--kpe-lh);tab-size:2;-moz-tab-size:2;white-space:pre;padding:4px 8px;margin:0;
 box-sizing:border-box;font-variant-ligatures:none;font-kerning:none;letter-spacing:normal;word-spacing:normal}
 .kpe-input{display:block;width:100%;min-height:24rem;max-height:70vh;border:0;outline:0;resize:none;overflow:auto;
 color:transparent;caret-color:var(--kpe-fg);background:transparent;overflow-wrap:normal;position:relative}
 .kpe-input::selection{background:var(--kpe-sel)}
 .kpe-layer{position:absolute;left:0;top:0;overflow:hidden;pointer-events:none;color:var(--kpe-fg)}
 .kpe-code{display:block;will-change:transform;font:inherit}
-.kpe-l{height:20px}
-.kpe-band{position:absolute;left:0;right:0;top:0;height:20px;background:var(--kpe-act);pointer-events:none}
+.kpe-l{height:var(--kpe-lh)}
+.kpe-band{position:absolute;left:0;right:0;top:0;height:var(--kpe-lh);background:var(--kpe-act);pointer-events:none}
 @media (forced-colors:active){.kpe-layer,.kpe-band{display:none}.kpe-input{color:CanvasText}}
 .kpe-k{color:var(--kpe-key)}.kpe-s{color:var(--kpe-str)}.kpe-x{color:var(--kpe-spec)}.kpe-c{color:var(--kpe-com);font-style:italic}
 .kpe-m{color:var(--kpe-spec)}.kpe-p{color:var(--kpe-com)}.kpe-n{color:var(--kpe-num)}.kpe-a{color:var(--kpe-atom)}
@@ -135,6 +137,7 @@ export function createEditor(parent, options = {}) {
   }
   const id = `kpe${++instances}`;
   const root = el("div", dark ? "kpe kpe-dark" : "kpe");
+  if (window.matchMedia?.("(pointer: coarse)").matches) root.classList.add("kpe-touch");
   const find = el("div", "kpe-find", { role: "search" });
   find.hidden = true;
   const query = el("input", "", { type: "search", name: "search", "aria-label": "Find", placeholder: "Find", spellcheck: "false" });

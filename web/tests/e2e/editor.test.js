@@ -117,6 +117,35 @@ test("a long text paints only the lines in view and follows scrolling", async ()
   assert.deepEqual(problems, []);
 });
 
+test("on a touch screen the text is 16 px (no zoom on focus) and still lines up", async () => {
+  const phone = await browser.newPage({ viewport: { width: 390, height: 700 }, hasTouch: true, isMobile: true });
+  // Headless Chromium cannot emulate a coarse pointer: answer the query as a phone would.
+  await phone.addInitScript(() => {
+    const real = window.matchMedia.bind(window);
+    window.matchMedia = (q) => (q.replace(/\s/g, "") === "(pointer:coarse)" ? { matches: true, media: q } : real(q));
+  });
+  await phone.goto(`${server.url}editor/test.html`);
+  await phone.waitForSelector("body[data-ready=true] .kpe");
+  const got = await phone.evaluate(() => {
+    const ta = document.querySelector(".kpe-input");
+    const cs = getComputedStyle(ta);
+    const lines = [...document.querySelectorAll(".kpe-l")];
+    const gutter = [...document.querySelectorAll(".kpe-gl")];
+    const top = ta.getBoundingClientRect().top + parseFloat(cs.paddingTop);
+    return {
+      size: cs.fontSize,
+      lh: cs.lineHeight,
+      line: lines[4].getBoundingClientRect().top - (top + 4 * parseFloat(cs.lineHeight)),
+      number: gutter[4].getBoundingClientRect().top - lines[4].getBoundingClientRect().top,
+    };
+  });
+  await phone.close();
+  assert.equal(got.size, "16px");
+  assert.equal(got.lh, "24px");
+  assert.ok(Math.abs(got.line) < 0.5, `line 5 is off by ${got.line}px`);
+  assert.ok(Math.abs(got.number) < 0.5, `its number is off by ${got.number}px`);
+});
+
 test("typing updates getText, and edits made together fire onChange once", async () => {
   const original = await text();
   await cursorToEnd();
