@@ -53,7 +53,7 @@ color:transparent;caret-color:var(--kpe-fg);background:transparent;overflow-wrap
 .kpe-code{display:block;will-change:transform;font:inherit}
 .kpe-l{height:var(--kpe-lh)}
 .kpe-band{position:absolute;left:0;right:0;top:0;height:var(--kpe-lh);background:var(--kpe-act);pointer-events:none}
-@media (forced-colors:active){.kpe-layer,.kpe-band{display:none}.kpe-input{color:CanvasText}}
+@media (forced-colors:active){.kpe-layer,.kpe-band{display:none}.kpe-input{color:CanvasText}.kpe-mark{forced-color-adjust:none}}
 .kpe-k{color:var(--kpe-key)}.kpe-s{color:var(--kpe-str)}.kpe-x{color:var(--kpe-spec)}.kpe-c{color:var(--kpe-com);font-style:italic}
 .kpe-m{color:var(--kpe-spec)}.kpe-p{color:var(--kpe-com)}.kpe-n{color:var(--kpe-num)}.kpe-a{color:var(--kpe-atom)}
 .kpe-d-error,.kpe-d-warning,.kpe-d-info{text-decoration:underline wavy;text-decoration-skip-ink:none;text-underline-offset:3px}
@@ -65,8 +65,9 @@ color:transparent;caret-color:var(--kpe-fg);background:transparent;overflow-wrap
 .kpe-find button{font:inherit;color:var(--kpe-fg);background:var(--kpe-gut);border:1px solid var(--kpe-line);border-radius:4px;padding:0 6px;cursor:pointer}
 .kpe-status{display:flex;gap:1em;justify-content:space-between;padding:0 8px;min-height:20px;border-top:1px solid var(--kpe-line);
 font:12px/20px system-ui,sans-serif;color:var(--kpe-gfg);background:var(--kpe-gut);border-radius:0 0 6px 6px}
-.kpe-msg{overflow:hidden;text-overflow:ellipsis;white-space:nowrap;min-width:0}
-.kpe-pop,.kpe-tip{position:absolute;z-index:5;background:var(--kpe-bg);color:var(--kpe-fg);border:1px solid var(--kpe-line);
+.kpe-msg{overflow:hidden;text-overflow:ellipsis;white-space:nowrap;min-width:0}.kpe-pos{flex:none;white-space:nowrap}
+.kpe-hint{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
+.kpe-pop,.kpe-tip{position:fixed;z-index:50;background:var(--kpe-bg);color:var(--kpe-fg);border:1px solid var(--kpe-line);
 border-radius:4px;box-shadow:0 4px 12px #0003}
 .kpe-pop{margin:0;padding:2px 0;list-style:none;max-height:14em;overflow:auto;min-width:12em}
 .kpe-opt{padding:0 8px;white-space:nowrap;cursor:pointer}.kpe-opt[aria-selected=true]{background:var(--kpe-sel)}
@@ -163,7 +164,7 @@ export function createEditor(parent, options = {}) {
     autocorrect: "off",
     wrap: "off",
     "aria-autocomplete": "list",
-    "aria-describedby": `${id}-msg`,
+    "aria-describedby": `${id}-hint ${id}-msg`,
   });
   // The current line's band lies under the textarea, so the caret and the
   // selection are drawn over it.
@@ -173,10 +174,12 @@ export function createEditor(parent, options = {}) {
   layer.append(code);
   main.append(band, ta, layer);
   body.append(gutter, main);
+  const hint = el("span", "kpe-hint", { id: `${id}-hint` });
+  hint.textContent = "Tab indents. To leave the editor, press Escape, then Tab.";
   const status = el("div", "kpe-status");
   const msg = el("span", "kpe-msg", { id: `${id}-msg`, "aria-live": "polite" });
-  const pos = el("span");
-  status.append(msg, pos);
+  const pos = el("span", "kpe-pos");
+  status.append(hint, msg, pos);
   const pop = el("ul", "kpe-pop", { role: "listbox", id: `${id}-list`, "aria-label": "Completions" });
   pop.hidden = true;
   const tip = el("div", "kpe-tip", { role: "tooltip" });
@@ -201,6 +204,10 @@ export function createEditor(parent, options = {}) {
   let destroyed = false;
   let version = 0; // counts text changes, so a caret move can skip a repaint that already happened
   let painted = ""; // what the last render drew: version and caret
+  // The last text set from outside that the browser's undo cannot take back:
+  // { before, after, undone }. Ctrl+Z / Ctrl+Shift+Z swap between the two
+  // while the text is still one of them.
+  let outside = null;
   let waiting = null; // diagnostics for a text the editor does not hold yet: { text, list }
 
   // Edits are reported in a task of their own right after the keystroke's
@@ -330,7 +337,11 @@ export function createEditor(parent, options = {}) {
     }
   }
 
-  /** Replaces [from, to) as typing would (one undo step), or directly when it cannot. */
+  /**
+   * Replaces [from, to) as typing would (one undo step; returns true), or
+   * directly when it cannot (returns false; the browser's undo history is then
+   * gone, and `outside` below stands in for it).
+   */
   function replace(from, to, text, keepFocus = true) {
     applying = true;
     const focused = document.activeElement;
@@ -339,19 +350,22 @@ export function createEditor(parent, options = {}) {
       // for 100 lines, 200 ms for 300, over a second for 1,000), so only
       // replacements up to 200 lines (a lesson's solution) are undoable.
       const small = to - from + text.length <= 8000 && lines(text) + lines(doc.text.slice(from, to)) <= 200;
-      if (!ta.readOnly && small) {
+      // Only while this page has the focus: an embed must never take it from
+      // the page around it.
+      if (!ta.readOnly && small && (focused === ta || document.hasFocus())) {
         if (focused !== ta) ta.focus({ preventScroll: true });
         // execCommand types into whatever has focus: only ever into this textarea.
         if (document.activeElement === ta) {
           ta.setSelectionRange(from, to);
-          if (document.execCommand("insertText", false, text)) return;
+          if (document.execCommand("insertText", false, text)) return true;
         }
       }
       ta.setRangeText(text, from, to, "end");
+      return false;
     } finally {
       applying = false;
       if (!keepFocus && focused !== ta && document.activeElement === ta) {
-        if (focused instanceof HTMLElement && focused !== document.body) focused.focus({ preventScroll: true });
+        if (focused && focused !== document.body && typeof focused.focus === "function") focused.focus({ preventScroll: true });
         else ta.blur();
       }
     }
@@ -367,12 +381,25 @@ export function createEditor(parent, options = {}) {
     else if (x + pad.left * 2 > ta.scrollLeft + ta.clientWidth) ta.scrollLeft = x + 8 * cw - ta.clientWidth;
   }
 
-  /** Where the caret is drawn, relative to the editor's box. */
+  /** Where the caret at `offset` is drawn, in the viewport. */
   function caretBox(offset) {
     const line = doc.indexAt(offset);
-    const x = gutter.offsetWidth + pad.left + (offset - doc.starts[line]) * cw - ta.scrollLeft;
-    const y = body.offsetTop + pad.top + line * lh - ta.scrollTop;
+    const r = ta.getBoundingClientRect();
+    const x = r.left + pad.left + (offset - doc.starts[line]) * cw - ta.scrollLeft;
+    const y = r.top + pad.top + line * lh - ta.scrollTop;
     return { x, y };
+  }
+
+  /**
+   * Puts a popup (fixed, so no scrolling panel clips it) under the line at
+   * viewport `y`, or above it when there is no room below.
+   */
+  function place(box, x, y) {
+    const w = box.offsetWidth;
+    const h = box.offsetHeight;
+    box.style.left = `${Math.max(0, Math.min(x, innerWidth - w - 4))}px`;
+    const below = y + lh + 2;
+    box.style.top = `${below + h <= innerHeight || y - h - 2 < 0 ? below : y - h - 2}px`;
   }
 
   // --- Completion ---------------------------------------------------------
@@ -411,12 +438,20 @@ export function createEditor(parent, options = {}) {
       });
       pop.append(li);
     });
-    const { x, y } = caretBox(result.from);
-    pop.style.left = `${Math.max(0, Math.min(x - 8, root.clientWidth - 200))}px`;
-    pop.style.top = `${y + lh}px`;
     pop.hidden = false;
+    const { x, y } = caretBox(result.from);
+    place(pop, x - 8, y);
     ta.setAttribute("aria-controls", pop.id);
     select(0);
+  }
+
+  /** Moves the open completion list with its line, or closes it once the line is out of view. */
+  function follow() {
+    if (!completion) return;
+    const { x, y } = caretBox(completion.from);
+    const r = ta.getBoundingClientRect();
+    if (y + lh <= r.top || y >= r.bottom) return close();
+    place(pop, x - 8, y);
   }
 
   function select(i) {
@@ -425,7 +460,9 @@ export function createEditor(parent, options = {}) {
     [...pop.children].forEach((li, j) => li.setAttribute("aria-selected", String(j === completion.selected)));
     const li = pop.children[completion.selected];
     ta.setAttribute("aria-activedescendant", li.id);
-    li.scrollIntoView({ block: "nearest" });
+    // Scroll the list only (scrollIntoView would scroll the page's panels too).
+    if (li.offsetTop < pop.scrollTop) pop.scrollTop = li.offsetTop;
+    else if (li.offsetTop + li.offsetHeight > pop.scrollTop + pop.clientHeight) pop.scrollTop = li.offsetTop + li.offsetHeight - pop.clientHeight;
   }
 
   function close() {
@@ -479,7 +516,8 @@ export function createEditor(parent, options = {}) {
   }
 
   function counted() {
-    count.textContent = query.value ? (matches.length ? `${current + 1} of ${matches.length}` : "No matches") : "";
+    const n = matches.length;
+    count.textContent = !query.value ? "" : !n ? "No matches" : current < 0 ? `${n} ${n === 1 ? "match" : "matches"}` : `${current + 1} of ${n}`;
   }
 
   function step(by) {
@@ -516,6 +554,8 @@ export function createEditor(parent, options = {}) {
     } else if (e.key === "Escape") {
       e.preventDefault();
       closeFind();
+      // As Escape in the text does: the next Tab leaves the editor.
+      escaped = true;
     }
   });
   prevBtn.addEventListener("click", () => step(-1));
@@ -586,7 +626,13 @@ export function createEditor(parent, options = {}) {
     }
     const wasEscaped = escaped;
     escaped = false;
-    if (mod && e.key.toLowerCase() === "m") {
+    const key = e.key.toLowerCase();
+    const undo = mod && !e.altKey && key === "z" && !e.shiftKey;
+    const redo = mod && !e.altKey && ((key === "z" && e.shiftKey) || (key === "y" && !e.shiftKey));
+    if ((undo || redo) && outside && !ta.readOnly && outside.undone === redo && ta.value === (redo ? outside.before : outside.after)) {
+      e.preventDefault();
+      swapOutside();
+    } else if (mod && key === "m") {
       e.preventDefault();
       tabMoves = !tabMoves;
       msg.textContent = tabMoves ? "Tab now moves focus (Ctrl-M to indent with it again)" : "Tab now indents";
@@ -618,6 +664,19 @@ export function createEditor(parent, options = {}) {
     }
   });
 
+  /** Takes back (or brings back) the last text set from outside that the browser cannot undo. */
+  function swapOutside() {
+    const want = outside.undone ? outside.after : outside.before;
+    outside.undone = !outside.undone;
+    applying = true;
+    try {
+      ta.setRangeText(want, 0, ta.value.length, "start");
+    } finally {
+      applying = false;
+    }
+    afterEdit();
+  }
+
   function afterEdit() {
     if (sync()) report();
     render();
@@ -634,7 +693,7 @@ export function createEditor(parent, options = {}) {
     render();
   });
   ta.addEventListener("scroll", () => {
-    close();
+    follow();
     hideTip();
     render();
   });
@@ -678,13 +737,19 @@ export function createEditor(parent, options = {}) {
       row.textContent = d.message;
       tip.append(row);
     }
-    const rr = root.getBoundingClientRect();
-    tip.style.left = `${Math.max(0, Math.min(e.clientX - rr.left, rr.width - 240))}px`;
-    tip.style.top = `${body.offsetTop + pad.top + (line + 1) * lh - ta.scrollTop + 2}px`;
     tip.hidden = false;
+    place(tip, e.clientX, r.top + pad.top + line * lh - ta.scrollTop);
   });
   ta.addEventListener("mouseleave", hideTip);
 
+  // A fixed popup would float away from its line when anything scrolls:
+  // it follows the line, and closes when the line leaves the view.
+  const onScroll = (e) => {
+    if (e.target === ta || pop.contains(e.target)) return;
+    follow();
+    hideTip();
+  };
+  window.addEventListener("scroll", onScroll, true);
   const resize = new ResizeObserver(() => render());
   resize.observe(ta);
   measure();
@@ -706,6 +771,8 @@ export function createEditor(parent, options = {}) {
     if (on) close();
     ta.readOnly = !!on;
     ta.setAttribute("aria-readonly", on ? "true" : "false");
+    if (on) ta.removeAttribute("aria-autocomplete");
+    else ta.setAttribute("aria-autocomplete", "list");
   }
 
   return {
@@ -723,7 +790,9 @@ export function createEditor(parent, options = {}) {
       let end = 0;
       while (end < max - start && old.charCodeAt(old.length - 1 - end) === text.charCodeAt(text.length - 1 - end)) end++;
       const { selectionStart: a, selectionEnd: b } = ta;
-      replace(start, old.length - end, text.slice(start, text.length - end), false);
+      const undoable = replace(start, old.length - end, text.slice(start, text.length - end), false);
+      outside = undoable ? null : { before: old, after: text, undone: false };
+      hideTip();
       const delta = text.length - old.length;
       const move = (p) => (p <= start ? p : p >= old.length - end ? p + delta : text.length - end);
       ta.setSelectionRange(move(a), move(b));
@@ -751,6 +820,7 @@ export function createEditor(parent, options = {}) {
       waiting = null;
       diags = toRanges(doc, list);
       invalid();
+      hideTip();
       render();
     },
     setDark(on) {
@@ -759,12 +829,16 @@ export function createEditor(parent, options = {}) {
     setReadOnly(on) {
       setReadOnly(on);
     },
-    /** Puts the caret at `offset` (default: where it is) and focuses the text. */
-    focus(offset) {
-      ta.focus();
+    /**
+     * Focuses the text; with `offset`, selects from there to `end` (default:
+     * a caret at `offset`) and, with `scrollTop`, scrolls there, else to it.
+     */
+    focus(offset, end, scrollTop) {
+      ta.focus({ preventScroll: true });
       if (offset != null) {
-        ta.setSelectionRange(offset, offset);
-        scrollTo(offset);
+        ta.setSelectionRange(offset, end ?? offset);
+        if (scrollTop != null) ta.scrollTop = scrollTop;
+        else scrollTo(offset);
       }
       render();
     },
@@ -775,6 +849,7 @@ export function createEditor(parent, options = {}) {
       pending = false;
       resize.disconnect();
       document.removeEventListener("selectionchange", onSelection);
+      window.removeEventListener("scroll", onScroll, true);
       root.remove();
     },
   };

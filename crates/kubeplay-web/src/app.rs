@@ -159,10 +159,29 @@ pub fn app() -> Html {
         opened.clone(),
         on_edit.clone(),
     );
+    // The system's choice, followed when it changes while the page is open.
+    let system_dark = use_state(prefers_dark);
+    {
+        let system_dark = system_dark.clone();
+        use_effect_with((), move |_| {
+            use wasm_bindgen::JsCast;
+            if let Some(query) = web_sys::window()
+                .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+            {
+                let changed = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
+                    system_dark.set(prefers_dark());
+                });
+                let _ = query
+                    .add_event_listener_with_callback("change", changed.as_ref().unchecked_ref());
+                // The listener lives as long as the page.
+                changed.forget();
+            }
+        });
+    }
     let dark = match theme.as_str() {
         "dark" => true,
         "light" => false,
-        _ => prefers_dark(),
+        _ => *system_dark,
     };
     use_effect_with((*theme).clone(), |t| {
         if let Some(root) = web_sys::window()

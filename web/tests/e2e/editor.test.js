@@ -342,6 +342,38 @@ test("read-only also stops an open completion from applying", async () => {
   assert.deepEqual(problems, []);
 });
 
+test("a large text set from outside is undone and redone with Ctrl+Z and Ctrl+Shift+Z", async () => {
+  const original = await text();
+  const big = Array.from({ length: 400 }, (_, i) => `key${i}: ${i}`).join("\n");
+  await page.focus("#before");
+  await page.evaluate((t) => window.testEditor.setText(t), big);
+  assert.equal(await text(), big);
+  await page.click(INPUT);
+  await page.keyboard.press("Control+z");
+  assert.equal(await text(), original, "undone");
+  assert.deepEqual((await painted())[0], original.split("\n")[0]);
+  await page.keyboard.press("Control+Shift+z");
+  assert.equal(await text(), big, "redone");
+  // Once the text is edited, the keys are the browser's own again.
+  await page.keyboard.press("Control+End");
+  await page.keyboard.type("!");
+  await page.keyboard.press("Control+z");
+  assert.notEqual(await text(), original);
+  assert.deepEqual(problems, []);
+});
+
+test("Escape in the find bar, then Tab, leaves the editor without indenting", async () => {
+  const before = await text();
+  await page.click(INPUT);
+  await page.keyboard.press("Control+f");
+  await page.keyboard.type("name: web");
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("Tab");
+  assert.equal(await text(), before);
+  assert.equal(await page.evaluate(() => document.activeElement.id), "after");
+  assert.deepEqual(problems, []);
+});
+
 test("Ctrl-F opens the find bar, which finds, steps and closes", async () => {
   await page.click(INPUT);
   await page.keyboard.press("Control+Home");

@@ -127,6 +127,28 @@ test("the demo post's embeds render, size to their content and work independentl
   assert.deepEqual(page.problems, []);
 });
 
+test("setYaml into an editable embed leaves the focus on the page around it", async () => {
+  const page = await openEmbeds(`${server.url}embed-demo.html`, 4);
+  await page.locator("kube-playground").nth(3).frameLocator("iframe").locator("[data-editor=rich]").waitFor();
+  await page.evaluate(() => {
+    const input = document.createElement("input");
+    input.id = "host-input";
+    document.body.prepend(input);
+    input.focus();
+  });
+  const text = "apiVersion: v1\nkind: Service\nmetadata:\n  name: outside\nspec:\n  type: ExternalName\n  externalName: db.example.com\n";
+  await call(page, 3, "setYaml", text);
+  const frame = page.locator("kube-playground").nth(3).frameLocator("iframe");
+  await frame.locator(".kpe-input").evaluate((e, t) => new Promise((ok) => {
+    const check = () => (e.value === t ? ok() : setTimeout(check, 20));
+    check();
+  }), text);
+  assert.equal(await page.evaluate(() => document.activeElement.id), "host-input");
+  await page.keyboard.type("typed");
+  assert.equal(await page.inputValue("#host-input"), "typed");
+  assert.deepEqual(page.problems, []);
+});
+
 test("the demo post reads well at phone width", async () => {
   const page = await openEmbeds(`${server.url}embed-demo.html`, 2, { width: 360, height: 780 });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);

@@ -125,6 +125,68 @@ test("someone typing in the first-frame textarea keeps the focus, caret and text
   await page.close();
 });
 
+test("marks follow a new text even when its diagnostics equal the old ones", async () => {
+  const page = await openPlayground(browser, server.url);
+  await page.waitForSelector("[data-editor=rich]");
+  const base = (port, c) => `apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n  - port: ${port}\n  type: Bogus\n# ${c}\n`;
+  const markedLines = () => page.$$eval(".kpe-gl:has(.kpe-mark-error)", (ls) => ls.map((l) => l.textContent));
+  await setYaml(page, base(80, "x"));
+  await page.waitForFunction(() => document.querySelector(".kpe-input").value.includes("# x"));
+  await page.waitForFunction(() => document.querySelector(".kpe-gl:has(.kpe-mark-error)"));
+  assert.deepEqual(await markedLines(), ["8"]);
+  await setYaml(page, base(81, "y"));
+  await page.waitForFunction(() => document.querySelector(".kpe-input").value.includes("# y"));
+  await page.waitForTimeout(100);
+  assert.deepEqual(await markedLines(), ["8"]);
+  assert.equal(await page.$$eval(".kpe-d-error", (ms) => ms.map((m) => m.textContent).join("")), "Bogus");
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test("completion opens in full inside the editor panel and its arrows scroll no panel", async () => {
+  const page = await openPlayground(browser, server.url);
+  await page.setViewportSize({ width: 1280, height: 700 });
+  await page.waitForSelector("[data-editor=rich]");
+  // A Service whose last line is near the bottom of the editor's view.
+  const filler = Array.from({ length: 40 }, (_, i) => `# line ${i}`).join("\n");
+  await setYaml(page, `${filler}\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  `);
+  await page.waitForFunction(() => document.querySelector(".kpe-input").value.endsWith("spec:\n  "));
+  await page.click(".kpe-input");
+  await page.keyboard.press("Control+End");
+  await page.keyboard.type("t");
+  const pop = page.locator(".kpe-pop");
+  await pop.waitFor();
+  const box = await pop.boundingBox();
+  const inView = await page.evaluate(([y, h]) => y >= 0 && y + h <= innerHeight, [box.y, box.height]);
+  assert.ok(inView, `the list is on screen (${box.y}+${box.height})`);
+  // Nothing clips it: its top and bottom edges are the list's own pixels.
+  for (const y of [box.y + 3, box.y + box.height - 3]) {
+    const hit = await page.evaluate(([x, y]) => !!document.elementFromPoint(x, y)?.closest(".kpe-pop"), [box.x + 10, y]);
+    assert.ok(hit, `the list shows at y=${y}`);
+  }
+  await screenshot(page, "editor-completion-in-app");
+  const scrolls = () => page.evaluate(() => [...document.querySelectorAll(".kp-panel")].map((p) => p.scrollTop + "," + p.scrollLeft).join(" ") + " " + scrollY);
+  const before = await scrolls();
+  for (let i = 0; i < 6; i++) await page.keyboard.press("ArrowDown");
+  assert.equal(await scrolls(), before);
+  await page.keyboard.press("Escape");
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test("with the system theme, the editor follows the system's switch to dark and back", async () => {
+  const page = await openPlayground(browser, server.url);
+  await page.waitForSelector("[data-editor=rich]");
+  await page.emulateMedia({ colorScheme: "light" });
+  await page.waitForFunction(() => !document.querySelector(".kpe").classList.contains("kpe-dark"));
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.waitForFunction(() => document.querySelector(".kpe").classList.contains("kpe-dark"));
+  await page.emulateMedia({ colorScheme: "light" });
+  await page.waitForFunction(() => !document.querySelector(".kpe").classList.contains("kpe-dark"));
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
 test("a request from an external client to a NodePort reaches a pod", async () => {
   const page = await openPlayground(browser, server.url);
   await setYaml(page, WEB);

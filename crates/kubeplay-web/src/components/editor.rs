@@ -169,7 +169,11 @@ pub fn editor(props: &EditorProps) -> Html {
                     .and_then(|d| d.active_element())
                     .and_then(|e| e.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
                     .filter(|a| a.class_name().split(' ').any(|c| c == "kp-textarea"))
-                    .and_then(|a| a.selection_start().ok().flatten());
+                    .and_then(|a| {
+                        let start = a.selection_start().ok().flatten()?;
+                        let end = a.selection_end().ok().flatten().unwrap_or(start);
+                        Some((start, end, a.scroll_top()))
+                    });
                 let Some(ed) = call(&module, "createEditor", &[parent.into(), options.into()])
                 else {
                     return;
@@ -179,8 +183,12 @@ pub fn editor(props: &EditorProps) -> Html {
                     "setDiagnostics",
                     &[diagnostics_js(&diags), JsValue::from_str(&text)],
                 );
-                if let Some(at) = caret {
-                    call(&ed, "focus", &[JsValue::from(at)]);
+                if let Some((start, end, top)) = caret {
+                    call(
+                        &ed,
+                        "focus",
+                        &[JsValue::from(start), JsValue::from(end), JsValue::from(top)],
+                    );
                 }
                 // The editor reports edits in a task after the keystroke's; a
                 // reload or a closed tab in between must not lose the last
@@ -268,17 +276,21 @@ pub fn editor(props: &EditorProps) -> Html {
     {
         // The diagnostics go with the text they describe: the editor shows
         // them once it holds that text (text set from outside arrives later).
+        // A new text sends them again even when they are equal: their old
+        // marks moved with the edit, and only the new list is placed right.
         let handle = handle.clone();
-        let text = props.text.clone();
-        use_effect_with(props.diagnostics.clone(), move |diags| {
-            if let Some(ed) = handle.borrow().as_ref() {
-                call(
-                    ed,
-                    "setDiagnostics",
-                    &[diagnostics_js(diags), JsValue::from_str(&text)],
-                );
-            }
-        });
+        use_effect_with(
+            (props.text.clone(), props.diagnostics.clone()),
+            move |(text, diags)| {
+                if let Some(ed) = handle.borrow().as_ref() {
+                    call(
+                        ed,
+                        "setDiagnostics",
+                        &[diagnostics_js(diags), JsValue::from_str(text)],
+                    );
+                }
+            },
+        );
     }
     let oninput = {
         let cb = props.on_change.clone();
