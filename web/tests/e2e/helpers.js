@@ -119,7 +119,7 @@ export async function launchBrowser(extraArgs = []) {
  * `fresh: false`) and records every console error, uncaught exception, failed
  * request and HTTP error in `page.problems`, so a test can fail on any of them.
  */
-export async function openPlayground(context, url, { fresh = true } = {}) {
+export async function openPlayground(context, url, { fresh = true, setup } = {}) {
   if (fresh) {
     // Each test starts from the default example: forget earlier autosaves,
     // from a throwaway page of the same origin that does not run the app (so
@@ -130,6 +130,8 @@ export async function openPlayground(context, url, { fresh = true } = {}) {
     await scratch.close();
   }
   const page = watchProblems(await context.newPage());
+  // Routes and the like that must be in place before the page loads.
+  if (setup) await setup(page);
   await page.goto(url);
   await page.waitForSelector("[data-kind]", { timeout: 15000 });
   return page;

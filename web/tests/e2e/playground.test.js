@@ -2,7 +2,7 @@
 // send requests by keyboard and through window.kubeplay.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { openPlayground, watchProblems, screenshot, setYaml, sendRequest, typeYaml, openSite, closeSite, waitForYaml, typeAtEnd } from "./helpers.js";
+import { openPlayground, screenshot, setYaml, sendRequest, typeYaml, openSite, closeSite, waitForYaml, typeAtEnd } from "./helpers.js";
 
 let server;
 let browser;
@@ -95,22 +95,17 @@ test("text set from outside back to what was typed reaches the editor", async ()
 });
 
 test("someone typing in the first-frame textarea keeps the focus, caret and text when the editor takes over", async () => {
-  const context = browser;
-  const scratch = await context.newPage();
-  await scratch.goto(new URL("no-app-here", server.url).href);
-  await scratch.evaluate(() => localStorage.clear());
-  await scratch.close();
-  const page = watchProblems(await context.newPage());
   // Hold the editor bundle back until the typing is done.
   let release;
   const held = new Promise((ok) => (release = ok));
-  await page.route("**/editor.js", async (route) => {
-    await held;
-    await route.continue();
+  const page = await openPlayground(browser, server.url, {
+    setup: (p) =>
+      p.route("**/editor.js", async (route) => {
+        await held;
+        await route.continue();
+      }),
   });
-  await page.goto(server.url);
   await page.waitForSelector("[data-editor=textarea] .kp-textarea");
-  await page.waitForSelector("[data-kind]");
   await page.click(".kp-textarea");
   await page.keyboard.press("Control+Home");
   await page.keyboard.type("# first\n");
