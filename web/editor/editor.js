@@ -203,7 +203,8 @@ export function createEditor(parent, options = {}) {
   let completion = null; // { from, options, selected }
   let destroyed = false;
   let version = 0; // counts text changes, so a caret move can skip a repaint that already happened
-  let painted = ""; // what the last render drew: version and caret
+  let painted = "";
+  let firstPainted = 0; // the index of the first line the layer holds // what the last render drew: version and caret
   // The last text set from outside that the browser's undo cannot take back:
   // { before, after, undone }. Ctrl+Z / Ctrl+Shift+Z swap between the two
   // while the text is still one of them.
@@ -274,6 +275,7 @@ export function createEditor(parent, options = {}) {
     // Reading the selection of a long text is not free: once per render.
     const sel = ta.selectionStart;
     painted = `${version}:${sel}`;
+    firstPainted = first;
     const at = doc.indexAt(sel);
     band.style.transform = `translateY(${pad.top + at * lh - top}px)`;
     // Whether `first` is inside a block scalar: read the headers above it.
@@ -381,13 +383,50 @@ export function createEditor(parent, options = {}) {
     else if (x + pad.left * 2 > ta.scrollLeft + ta.clientWidth) ta.scrollLeft = x + 8 * cw - ta.clientWidth;
   }
 
+  /**
+   * The viewport x of column `col` (UTF-16) of line `line`, measured on the
+   * painted line when it is in view (tabs, emoji and wide characters are then
+   * exact), else counted in character widths.
+   */
+  function xOf(line, col) {
+    const div = code.children[line - firstPainted];
+    if (div && col > 0) {
+      // The text node and offset holding the character before `col`.
+      const walk = document.createTreeWalker(div, NodeFilter.SHOW_TEXT);
+      let left = col;
+      for (let node = walk.nextNode(); node; node = walk.nextNode()) {
+        if (left <= node.length) {
+          const range = document.createRange();
+          range.setStart(node, left - 1);
+          range.setEnd(node, left);
+          const rects = range.getClientRects();
+          if (rects.length) return rects[rects.length - 1].right;
+          break;
+        }
+        left -= node.length;
+      }
+    }
+    const r = ta.getBoundingClientRect();
+    return r.left + pad.left + col * cw - ta.scrollLeft;
+  }
+
+  /** The column of line `line` under viewport x (the nearest character boundary). */
+  function colAt(line, x) {
+    let lo = 0;
+    let hi = doc.texts[line].length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (xOf(line, mid + 1) <= x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
   /** Where the caret at `offset` is drawn, in the viewport. */
   function caretBox(offset) {
     const line = doc.indexAt(offset);
     const r = ta.getBoundingClientRect();
-    const x = r.left + pad.left + (offset - doc.starts[line]) * cw - ta.scrollLeft;
-    const y = r.top + pad.top + line * lh - ta.scrollTop;
-    return { x, y };
+    return { x: xOf(line, offset - doc.starts[line]), y: r.top + pad.top + line * lh - ta.scrollTop };
   }
 
   /**
@@ -725,9 +764,9 @@ export function createEditor(parent, options = {}) {
     const r = ta.getBoundingClientRect();
     const line = Math.floor((e.clientY - r.top - pad.top + ta.scrollTop) / lh);
     if (line < 0 || line >= doc.lines) return hideTip();
-    const col = Math.floor((e.clientX - r.left - pad.left + ta.scrollLeft) / cw);
     const text = doc.texts[line];
-    if (col < 0 || col > text.length) return hideTip();
+    if (e.clientX < xOf(line, 0) || e.clientX > xOf(line, text.length)) return hideTip();
+    const col = colAt(line, e.clientX);
     const at = doc.starts[line] + col;
     const here = diags.filter((d) => d.from <= at && at < Math.max(d.to, d.from + 1));
     if (!here.length) return hideTip();

@@ -374,6 +374,27 @@ test("Escape in the find bar, then Tab, leaves the editor without indenting", as
   assert.deepEqual(problems, []);
 });
 
+test("hovering a mark after emoji, wide characters and a tab finds it", async () => {
+  await page.evaluate(() => {
+    window.testEditor.setText("note: 😀😀😀😀😀😀😀😀中文\tbad\n");
+    // "bad" is column 18 in code points: note: (6) + 8 emoji + 2 + a tab.
+    window.testEditor.setDiagnostics([{ line: 1, column: 18, endLine: 1, endColumn: 21, severity: "error", message: "after wide text" }]);
+  });
+  assert.deepEqual(await marked("kpe-d-error"), ["bad"]);
+  // Over its first character: an emoji is two UTF-16 units but not two
+  // characters wide, so counting units would land inside the emoji.
+  const mark = await page.locator(".kpe-d-error").first().boundingBox();
+  await page.mouse.move(mark.x + 2, mark.y + mark.height / 2);
+  await page.locator(".kpe-tip").waitFor();
+  assert.match(await page.locator(".kpe-tip").textContent(), /after wide text/);
+  // And not over the wide text before it.
+  await hoverOver(".kpe-l");
+  const box = await page.locator(".kpe-l").first().boundingBox();
+  await page.mouse.move(box.x + 60, box.y + box.height / 2);
+  assert.ok(await page.locator(".kpe-tip").isHidden());
+  assert.deepEqual(problems, []);
+});
+
 test("Ctrl-F opens the find bar, which finds, steps and closes", async () => {
   await page.click(INPUT);
   await page.keyboard.press("Control+Home");
