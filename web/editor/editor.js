@@ -78,6 +78,8 @@ border-radius:4px;box-shadow:0 4px 12px #0003}
 `;
 
 const SEVERITIES = new Set(["error", "warning", "info"]);
+/** Lines between the block-scalar checkpoints render keeps. */
+const STEP = 64;
 const WORD = /^[\w./-]$/;
 let instances = 0;
 
@@ -116,6 +118,16 @@ function toRanges(doc, list) {
     out.push(mk(from, to, d));
   }
   return out;
+}
+
+/** How many code points the first `n` UTF-16 units of `text` hold. */
+function codePoints(text, n) {
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0xdc00 || c > 0xdfff) count++;
+  }
+  return count;
 }
 
 function lines(text) {
@@ -203,8 +215,10 @@ export function createEditor(parent, options = {}) {
   let completion = null; // { from, options, selected }
   let destroyed = false;
   let version = 0; // counts text changes, so a caret move can skip a repaint that already happened
-  let painted = "";
-  let firstPainted = 0; // the index of the first line the layer holds // what the last render drew: version and caret
+  let painted = ""; // what the last render drew: version and caret
+  let firstPainted = 0; // the index of the first line the layer holds
+  // Block-scalar state before line i * STEP, for i < length (see render).
+  const checkpoints = [-1];
   // The last text set from outside that the browser's undo cannot take back:
   // { before, after, undone }. Ctrl+Z / Ctrl+Shift+Z swap between the two
   // while the text is still one of them.
@@ -257,6 +271,8 @@ export function createEditor(parent, options = {}) {
     const move = (p) => (p <= start ? p : p >= oldEnd ? p + delta : start);
     diags = diags.map((d) => ({ ...d, from: move(d.from), to: Math.max(move(d.from), move(d.to)) }));
     const lines = doc.lines;
+    // Checkpoints past the edited line no longer hold.
+    checkpoints.length = Math.min(checkpoints.length, Math.floor(doc.indexAt(start) / STEP) + 1);
     doc = doc.edit(text, start, oldEnd);
     if (doc.lines !== lines) fitHeight();
     if (!find.hidden) search(false);
@@ -278,9 +294,17 @@ export function createEditor(parent, options = {}) {
     firstPainted = first;
     const at = doc.indexAt(sel);
     band.style.transform = `translateY(${pad.top + at * lh - top}px)`;
-    // Whether `first` is inside a block scalar: read the headers above it.
-    let block = -1;
-    for (let i = 0; i < first; i++) block = nextBlock(doc.texts[i], block);
+    // Whether `first` is inside a block scalar: read the headers above it,
+    // from the last checkpoint (every STEP lines, kept until an edit above).
+    const k = Math.floor(first / STEP);
+    while (checkpoints.length <= k) {
+      const j = checkpoints.length;
+      let b = checkpoints[j - 1];
+      for (let i = (j - 1) * STEP; i < j * STEP; i++) b = nextBlock(doc.texts[i], b);
+      checkpoints.push(b);
+    }
+    let block = checkpoints[k];
+    for (let i = k * STEP; i < first; i++) block = nextBlock(doc.texts[i], block);
     const marks = visibleMarks(doc.starts[first], last < doc.lines ? doc.starts[last] : doc.text.length + 1);
     let lines = "";
     let numbers = "";
@@ -300,7 +324,7 @@ export function createEditor(parent, options = {}) {
     gutterInner.innerHTML = numbers;
     gutterInner.style.transform = `translateY(${first * lh - top}px)`;
     gutter.style.width = `${String(doc.lines).length + 3}ch`;
-    const col = [...doc.texts[at].slice(0, sel - doc.starts[at])].length + 1;
+    const col = codePoints(doc.texts[at], sel - doc.starts[at]) + 1;
     pos.textContent = `Ln ${at + 1}, Col ${col}`;
     const here = diags.filter((d) => d.from <= sel && sel <= Math.max(d.to, d.from + 1));
     const text = here.map((d) => `${d.severity}: ${d.message}`).join(" · ");

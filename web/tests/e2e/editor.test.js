@@ -146,6 +146,31 @@ test("on a touch screen the text is 16 px (no zoom on focus) and still lines up"
   assert.ok(Math.abs(got.number) < 0.5, `its number is off by ${got.number}px`);
 });
 
+test("a block scalar far above the view still colours its lines, and an edit to its header is seen", async () => {
+  const lines = (header) =>
+    [
+      ...Array.from({ length: 100 }, (_, i) => `k${i}: v`),
+      `script: ${header}`,
+      ...Array.from({ length: 99 }, (_, i) => `  echo ${i + 101}: x`),
+      ...Array.from({ length: 100 }, (_, i) => `k${i + 200}: v`),
+    ].join("\n");
+  const kindOf = () =>
+    page.evaluate(() => {
+      const ta = document.querySelector(".kpe-input");
+      ta.scrollTop = 150 * parseFloat(getComputedStyle(ta).lineHeight);
+      ta.dispatchEvent(new Event("scroll"));
+      const line = [...document.querySelectorAll(".kpe-l")].find((l) => l.textContent === "  echo 150: x");
+      return line.querySelector("span").className;
+    });
+  await page.evaluate((t) => window.testEditor.setText(t), lines("|"));
+  assert.equal(await kindOf(), "kpe-s", "inside the block: text");
+  await page.evaluate((t) => window.testEditor.setText(t), lines("plain"));
+  assert.equal(await kindOf(), "kpe-k", "no block: a key");
+  await page.evaluate((t) => window.testEditor.setText(t), lines(">-"));
+  assert.equal(await kindOf(), "kpe-s");
+  assert.deepEqual(problems, []);
+});
+
 test("typing updates getText, and edits made together fire onChange once", async () => {
   const original = await text();
   await cursorToEnd();
