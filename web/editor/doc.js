@@ -74,3 +74,30 @@ export class Doc {
     return this.starts[n - 1] + i;
   }
 }
+
+/**
+ * Where two texts differ: `[start, oldEnd]`, such that `text` equals `old`
+ * before `start` and, from `oldEnd` on, `old`'s rest (the two shared parts
+ * never overlap). Compares by halves with the engine's own string matching,
+ * so a keystroke at the end of a long text does not walk it character by
+ * character.
+ */
+export function changed(old, text) {
+  const max = Math.min(old.length, text.length);
+  let lo = 0;
+  let hi = max;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (old.startsWith(text.slice(lo, mid), lo)) lo = mid;
+    else hi = mid - 1;
+  }
+  const start = lo;
+  lo = 0;
+  hi = max - start;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (old.endsWith(text.slice(text.length - mid, text.length - lo), old.length - lo)) lo = mid;
+    else hi = mid - 1;
+  }
+  return [start, old.length - lo];
+}

@@ -18,7 +18,7 @@
 // own text is transparent) and lets every pointer event through.
 import { kubernetesCompletions } from "./complete.js";
 import { paintLine, blockIndent, indentOf } from "./highlight.js";
-import { Doc } from "./doc.js";
+import { Doc, changed } from "./doc.js";
 
 const STYLE = `
 .kpe{--kpe-bg:#fff;--kpe-fg:#1b1f24;--kpe-gut:#f6f8fa;--kpe-gfg:#57606a;--kpe-line:#d0d7de;--kpe-act:#eaeef2a0;
@@ -261,13 +261,8 @@ export function createEditor(parent, options = {}) {
     const text = ta.value;
     const old = doc.text;
     if (text === old) return false;
-    let start = 0;
-    const max = Math.min(old.length, text.length);
-    while (start < max && old.charCodeAt(start) === text.charCodeAt(start)) start++;
-    let end = 0;
-    while (end < max - start && old.charCodeAt(old.length - 1 - end) === text.charCodeAt(text.length - 1 - end)) end++;
+    const [start, oldEnd] = changed(old, text);
     const delta = text.length - old.length;
-    const oldEnd = old.length - end;
     const move = (p) => (p <= start ? p : p >= oldEnd ? p + delta : start);
     diags = diags.map((d) => ({ ...d, from: move(d.from), to: Math.max(move(d.from), move(d.to)) }));
     const lines = doc.lines;
@@ -847,11 +842,8 @@ export function createEditor(parent, options = {}) {
       if (text === old) return;
       // Replace only the part that differs, so the caret and marks outside it
       // stay put, as one undo step.
-      let start = 0;
-      const max = Math.min(old.length, text.length);
-      while (start < max && old.charCodeAt(start) === text.charCodeAt(start)) start++;
-      let end = 0;
-      while (end < max - start && old.charCodeAt(old.length - 1 - end) === text.charCodeAt(text.length - 1 - end)) end++;
+      const [start, oldEnd] = changed(old, text);
+      const end = old.length - oldEnd;
       const { selectionStart: a, selectionEnd: b } = ta;
       const undoable = replace(start, old.length - end, text.slice(start, text.length - end), false);
       outside = undoable ? null : { before: old, after: text, undone: false };

@@ -2,7 +2,7 @@
 // built afresh from the new text, for any edit.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Doc } from "../../editor/doc.js";
+import { Doc, changed } from "../../editor/doc.js";
 
 /** The part the two texts share at the start and the end: the edit between them. */
 function diff(old, text) {
@@ -59,4 +59,24 @@ test("an edited model equals a fresh one, for random edits", () => {
       text = edited;
     }
   }
+});
+
+test("changed() finds the same edit as walking both texts", () => {
+  let seed = 777;
+  const next = () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed / 0x80000000;
+  };
+  const alphabet = ["a", "b", "\n", " ", "😀"];
+  const word = (n) => Array.from({ length: n }, () => alphabet[Math.floor(next() * alphabet.length)]).join("");
+  for (let i = 0; i < 3000; i++) {
+    const old = word(Math.floor(next() * 30));
+    const a = Math.floor(next() * (old.length + 1));
+    const b = Math.min(old.length, a + Math.floor(next() * 5));
+    const text = old.slice(0, a) + word(Math.floor(next() * 4)) + old.slice(b);
+    assert.deepEqual(changed(old, text), diff(old, text), JSON.stringify([old, text]));
+  }
+  assert.deepEqual(changed("abc", "abc"), [3, 3]);
+  assert.deepEqual(changed("", "x"), [0, 0]);
+  assert.deepEqual(changed("aaaa", "aa"), [2, 4]);
 });
