@@ -96,20 +96,24 @@ function fieldOption(field, col) {
     apply = `${name}:\n${inner}- `;
     detail = "list";
   }
-  return { label: name, type: "property", apply, detail };
+  return { label: name, apply, detail };
 }
 
-/** The CodeMirror completion source. */
-export function kubernetesCompletions(cx) {
-  const line = cx.state.doc.lineAt(cx.pos);
-  const before = line.text.slice(0, cx.pos - line.from);
+/**
+ * What completes the word before `pos` in `doc` (a `Doc`): `{ from, options }`,
+ * each option `{ label, apply?, detail?, boost? }`, or null. Without `explicit`
+ * (Ctrl+Space), an empty key offers nothing.
+ */
+export function kubernetesCompletions(doc, pos, explicit) {
+  const line = doc.lineAt(pos);
+  const before = line.text.slice(0, pos - line.from);
   if (before.includes("#")) return null;
 
   // A value after `key: `.
   const v = /^( *)((?:- +)*)([\w./-]+) *: +["']?([\w./-]*)$/.exec(before);
   if (v) {
     const col = v[1].length + v[2].length;
-    const { path, kind } = context(cx.state.doc, line.number, col);
+    const { path, kind } = context(doc, line.number, col);
     const field = v[3];
     const key = `${kind} ${[...path, field].join(".")}`;
     let words = VALUES[key] ?? (Object.prototype.hasOwnProperty.call(VALUES, field) ? VALUES[field] : null);
@@ -118,19 +122,15 @@ export function kubernetesCompletions(cx) {
     if (field === "apiVersion" && kind && API_VERSIONS[kind]) {
       words = [API_VERSIONS[kind], ...words.filter((w) => w !== API_VERSIONS[kind])];
     }
-    return {
-      from: cx.pos - v[4].length,
-      options: words.map((w, i) => ({ label: w, type: "enum", boost: -i })),
-      validFor: /^[\w./-]*$/,
-    };
+    return { from: pos - v[4].length, options: words.map((w, i) => ({ label: w, boost: -i })) };
   }
 
   // A key: only indentation and item markers before the word.
   const k = /^( *)((?:- +)*)([\w./-]*)$/.exec(before);
   if (!k) return null;
-  if (!k[3] && !cx.explicit) return null;
+  if (!k[3] && !explicit) return null;
   const col = k[1].length + k[2].length;
-  const { path, siblings, kind } = context(cx.state.doc, line.number, col);
+  const { path, siblings, kind } = context(doc, line.number, col);
   const schema = kind ? SCHEMA[kind] : null;
   let fields;
   if (schema) fields = schema[path.join(".")];
@@ -139,5 +139,5 @@ export function kubernetesCompletions(cx) {
   const options = fields
     .map((f) => fieldOption(f, col))
     .filter((o) => !siblings.has(o.label) || o.label === k[3]);
-  return { from: cx.pos - k[3].length, options, validFor: /^[\w./-]*$/ };
+  return { from: pos - k[3].length, options };
 }

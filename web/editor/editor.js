@@ -80,7 +80,6 @@ border-radius:4px;box-shadow:0 4px 12px #0003}
 const SEVERITIES = new Set(["error", "warning", "info"]);
 /** Lines between the block-scalar checkpoints render keeps. */
 const STEP = 64;
-const WORD = /^[\w./-]$/;
 let instances = 0;
 
 /** The textarea holds "\n" line ends only; so does everything compared with it. */
@@ -130,7 +129,8 @@ function codePoints(text, n) {
   return count;
 }
 
-function lines(text) {
+/** How many line breaks `text` holds. */
+function newlines(text) {
   let n = 0;
   for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) n++;
   return n;
@@ -370,7 +370,7 @@ export function createEditor(parent, options = {}) {
       // Chromium types multi-line text into a textarea slowly (about 60 ms
       // for 100 lines, 200 ms for 300, over a second for 1,000), so only
       // replacements up to 200 lines (a lesson's solution) are undoable.
-      const small = to - from + text.length <= 8000 && lines(text) + lines(doc.text.slice(from, to)) <= 200;
+      const small = to - from + text.length <= 8000 && newlines(text) + newlines(doc.text.slice(from, to)) <= 200;
       // Only while this page has the focus: an embed must never take it from
       // the page around it.
       if (!ta.readOnly && small && (focused === ta || document.hasFocus())) {
@@ -464,7 +464,7 @@ export function createEditor(parent, options = {}) {
   function complete(explicit) {
     const at = ta.selectionStart;
     if (ta.readOnly || at !== ta.selectionEnd) return close();
-    const result = kubernetesCompletions({ state: { doc }, pos: at, explicit });
+    const result = kubernetesCompletions(doc, at, explicit);
     if (!result) return close();
     const word = doc.text.slice(result.from, at);
     const typed = word.toLowerCase();
@@ -593,12 +593,17 @@ export function createEditor(parent, options = {}) {
     render();
   }
 
-  function closeFind() {
+  /** Hides the find bar and its matches. */
+  function hideFind() {
     find.hidden = true;
     matches = [];
     current = -1;
-    ta.focus();
     render();
+  }
+
+  function closeFind() {
+    ta.focus();
+    hideFind();
   }
 
   query.addEventListener("input", () => search(true));
@@ -643,7 +648,7 @@ export function createEditor(parent, options = {}) {
     if (!diags.length) return;
     const sorted = [...diags].sort((x, y) => x.from - y.from);
     const at = ta.selectionStart;
-    let d = by > 0 ? sorted.find((x) => x.from > at) ?? sorted[0] : [...sorted].reverse().find((x) => x.from < at) ?? sorted[sorted.length - 1];
+    const d = by > 0 ? sorted.find((x) => x.from > at) ?? sorted[0] : sorted.reverse().find((x) => x.from < at) ?? sorted[0];
     ta.setSelectionRange(d.from, Math.max(d.to, d.from));
     scrollTo(d.from);
     render();
@@ -674,12 +679,7 @@ export function createEditor(parent, options = {}) {
     if (e.key === "Escape") {
       escaped = true;
       hideTip();
-      if (!find.hidden) {
-        find.hidden = true;
-        matches = [];
-        current = -1;
-        render();
-      }
+      if (!find.hidden) hideFind();
       return;
     }
     const wasEscaped = escaped;
@@ -713,7 +713,7 @@ export function createEditor(parent, options = {}) {
     } else if (mod && e.key === " ") {
       e.preventDefault();
       complete(true);
-    } else if (mod && e.key.toLowerCase() === "f" && !e.shiftKey && !e.altKey) {
+    } else if (mod && key === "f" && !e.shiftKey && !e.altKey) {
       e.preventDefault();
       openFind();
     } else if (e.key === "F8") {
@@ -843,13 +843,13 @@ export function createEditor(parent, options = {}) {
       // Replace only the part that differs, so the caret and marks outside it
       // stay put, as one undo step.
       const [start, oldEnd] = changed(old, text);
-      const end = old.length - oldEnd;
+      const newEnd = oldEnd + text.length - old.length;
       const { selectionStart: a, selectionEnd: b } = ta;
-      const undoable = replace(start, old.length - end, text.slice(start, text.length - end), false);
+      const undoable = replace(start, oldEnd, text.slice(start, newEnd), false);
       outside = undoable ? null : { before: old, after: text, undone: false };
       hideTip();
-      const delta = text.length - old.length;
-      const move = (p) => (p <= start ? p : p >= old.length - end ? p + delta : text.length - end);
+      // The selection keeps its place in the unchanged parts, or ends the new one.
+      const move = (p) => (p <= start ? p : p >= oldEnd ? p + newEnd - oldEnd : newEnd);
       ta.setSelectionRange(move(a), move(b));
       sync();
       if (waiting && waiting.text === ta.value) {
@@ -868,8 +868,9 @@ export function createEditor(parent, options = {}) {
      * the list waits for it and the current marks stay.
      */
     setDiagnostics(list, forText) {
-      if (forText != null && lf(forText) !== ta.value) {
-        waiting = { text: lf(forText), list };
+      const text = forText == null ? null : lf(forText);
+      if (text != null && text !== ta.value) {
+        waiting = { text, list };
         return;
       }
       waiting = null;

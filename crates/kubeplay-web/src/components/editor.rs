@@ -106,18 +106,29 @@ struct Pending {
 #[function_component(Editor)]
 pub fn editor(props: &EditorProps) -> Html {
     let host = use_node_ref();
+    // The first-frame textarea, whose focus and selection the editor takes over.
+    let first = use_node_ref();
     let handle: Rc<RefCell<Option<JsValue>>> = use_mut_ref(|| None);
     let loaded = use_state(|| false);
     // The latest callback, for the editor's onChange closure.
     let on_change = use_mut_ref(|| props.on_change.clone());
     *on_change.borrow_mut() = props.on_change.clone();
-    // The latest text and diagnostics, for when the bundle has loaded (a
-    // setYaml or typing in the textarea may come before).
-    let latest = use_mut_ref(|| (props.text.clone(), props.diagnostics.clone()));
-    *latest.borrow_mut() = (props.text.clone(), props.diagnostics.clone());
-    // Likewise the theme and read-only flag.
-    let looks = use_mut_ref(|| (props.dark, props.readonly));
-    *looks.borrow_mut() = (props.dark, props.readonly);
+    // The latest text, diagnostics, theme and read-only flag, for when the
+    // bundle has loaded (a setYaml or typing in the textarea may come before).
+    let latest = use_mut_ref(|| {
+        (
+            props.text.clone(),
+            props.diagnostics.clone(),
+            props.dark,
+            props.readonly,
+        )
+    });
+    *latest.borrow_mut() = (
+        props.text.clone(),
+        props.diagnostics.clone(),
+        props.dark,
+        props.readonly,
+    );
     let pending: Rc<RefCell<Option<Pending>>> = use_mut_ref(|| None);
     // The text the editor last reported: a state holding it came from the
     // editor, which already shows it (or has moved on), so it is not copied
@@ -131,7 +142,7 @@ pub fn editor(props: &EditorProps) -> Html {
         let pending = pending.clone();
         let reported = reported.clone();
         let on_change = on_change.clone();
-        let looks = looks.clone();
+        let first = first.clone();
         let autosave = props.autosave;
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
@@ -154,9 +165,8 @@ pub fn editor(props: &EditorProps) -> Html {
                 let set = |k: &str, v: &JsValue| {
                     let _ = js_sys::Reflect::set(&options, &JsValue::from_str(k), v);
                 };
-                let (text, diags) = latest.borrow().clone();
+                let (text, diags, dark, readonly) = latest.borrow().clone();
                 set("doc", &JsValue::from_str(&text));
-                let (dark, readonly) = *looks.borrow();
                 set("dark", &JsValue::from_bool(dark));
                 set("readOnly", &JsValue::from_bool(readonly));
                 set("ariaLabel", &JsValue::from_str("Kubernetes YAML manifest"));
@@ -164,11 +174,12 @@ pub fn editor(props: &EditorProps) -> Html {
                 cb.forget();
                 // Someone already typing in the first-frame textarea keeps
                 // the focus and the caret in the editor that replaces it.
-                let caret = web_sys::window()
+                let active = web_sys::window()
                     .and_then(|w| w.document())
-                    .and_then(|d| d.active_element())
-                    .and_then(|e| e.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
-                    .filter(|a| a.class_name().split(' ').any(|c| c == "kp-textarea"))
+                    .and_then(|d| d.active_element());
+                let caret = first
+                    .cast::<web_sys::HtmlTextAreaElement>()
+                    .filter(|a| active.as_ref() == Some(a.as_ref()))
                     .and_then(|a| {
                         let start = a.selection_start().ok().flatten()?;
                         let end = a.selection_end().ok().flatten().unwrap_or(start);
@@ -309,6 +320,7 @@ pub fn editor(props: &EditorProps) -> Html {
             <div class="kp-editor-host" ref={host}></div>
             if !*loaded {
                 <textarea
+                    ref={first}
                     class="kp-textarea"
                     aria-label="Kubernetes YAML manifest"
                     aria-invalid={if errors > 0 { "true" } else { "false" }}
