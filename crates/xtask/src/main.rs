@@ -12,6 +12,7 @@
 //! at the right version or up to date.
 
 mod bench;
+mod split;
 mod tools;
 
 use anyhow::{Context, Result, bail};
@@ -92,7 +93,7 @@ fn copy_seeds(fixtures: &Path, seeds: &Path) -> Result<()> {
 
 /// Builds the optimised site into `dist/` and prints each file's size.
 fn dist() -> Result<PathBuf> {
-    let env = tools::ensure(tools::Need::Build)?;
+    let env = tools::ensure(tools::Need::Dist)?;
     build_site(&env)?;
     let dist = root().join("dist");
     print_sizes(&dist)?;
@@ -102,6 +103,7 @@ fn dist() -> Result<PathBuf> {
 pub(crate) fn build_site(env: &tools::Env) -> Result<()> {
     run(&mut build_command(env, &root())).context("building the release site with trunk")?;
     prerender(&root().join("dist"))?;
+    split::split_site(env, &root().join("dist"))?;
     check_site(&root().join("dist"))
 }
 

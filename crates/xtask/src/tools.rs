@@ -13,8 +13,10 @@ const TRUNK_VERSION: &str = "0.21.14";
 /// What a command is about to do.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Need {
-    /// Build the site.
+    /// Build the development site (`trunk serve`).
     Build,
+    /// Build the release site, which profiles its wasm in a browser.
+    Dist,
     /// Build the site and run every test, which also needs a browser.
     Test,
     /// Build the site and benchmark it in a browser.

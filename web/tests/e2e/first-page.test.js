@@ -102,3 +102,72 @@ test("a visit with link state or an autosave never shows the default picture", a
     await page.close();
   }
 });
+
+// The built site's wasm is split (crates/xtask/src/split.rs): what a first
+// visit runs before its live diagram, and the rest, which downloads once the
+// diagram is drawn. If the profile missed a function of the first visit, the
+// rest would be fetched synchronously instead (an XMLHttpRequest) and earlier.
+test("the live diagram needs only the first part of the wasm; the rest is fetched once, after it", async () => {
+  const page = await openPlayground(browser, server.url, {
+    setup: (page) =>
+      page.addInitScript(() => {
+        addEventListener("kubeplay:drawn", () => {
+          window.__drawn = { at: performance.now(), diagram: document.querySelector("#app [data-kind]") !== null };
+        });
+      }),
+  });
+  await page.waitForFunction(() => performance.getEntriesByType("resource").some((e) => e.name.endsWith("_rest.wasm")));
+  const { drawn, wasm } = await page.evaluate(() => ({
+    drawn: window.__drawn,
+    wasm: performance
+      .getEntriesByType("resource")
+      .filter((e) => e.name.endsWith(".wasm"))
+      .map((e) => ({ file: e.name.split("/").pop().replace(/-[0-9a-f]{16}_/, "-HASH_"), by: e.initiatorType, start: e.startTime })),
+  }));
+  assert.ok(drawn?.diagram, "the app announces kubeplay:drawn with its diagram in the page");
+  // The first part comes through the page's preload link, the rest once.
+  assert.deepEqual(
+    wasm.map(({ file, by }) => ({ file, by })),
+    [
+      { file: "kubeplay-web-HASH_bg.wasm", by: "link" },
+      { file: "kubeplay-web-HASH_rest.wasm", by: "fetch" },
+    ],
+  );
+  assert.ok(wasm[1].start >= drawn.at, "the rest is requested after the live diagram is drawn");
+  // A request's trace runs code from the rest.
+  const pod = await page.getAttribute('#app [data-kind=Pod][data-name^="api-"]', "data-name");
+  const trace = await page.evaluate((from) => window.kubeplay.send({ from, to: "web:80" }), `pod/${pod}`);
+  assert.equal(trace.verdict, "DNAT");
+  assert.ok(trace.path.at(-1).startsWith("Pod/default/web-"));
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test("a function of the rest reached before its download has arrived loads it at once", async () => {
+  let delayed = false;
+  const page = await openPlayground(browser, server.url, {
+    // Hold the download the live diagram starts, so the rest is not in yet.
+    setup: (page) =>
+      page.route(/_rest\.wasm$/, async (route) => {
+        if (!delayed) {
+          delayed = true;
+          await new Promise((resolve) => setTimeout(resolve, 4000));
+        }
+        await route.continue().catch(() => {});
+      }),
+  });
+  const pod = await page.getAttribute('#app [data-kind=Pod][data-name^="api-"]', "data-name");
+  const started = Date.now();
+  const trace = await page.evaluate((from) => window.kubeplay.send({ from, to: "web:80" }), `pod/${pod}`);
+  assert.equal(trace.verdict, "DNAT");
+  assert.ok(Date.now() - started < 3000, "the trace did not wait for the held download");
+  const by = await page.evaluate(() =>
+    performance
+      .getEntriesByType("resource")
+      .filter((e) => e.name.endsWith("_rest.wasm"))
+      .map((e) => e.initiatorType),
+  );
+  assert.ok(by.includes("xmlhttprequest"), `the rest came synchronously (${by})`);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});

@@ -97,13 +97,19 @@ fn static_layer(props: &StaticLayerProps) -> Html {
 
 /// The live diagram is on screen: the prerendered picture of the default
 /// example that the built site shows while the app loads (`#kp-first`, see
-/// `cargo xtask`'s prerender step) goes.
+/// `cargo xtask`'s prerender step) goes, and the window hears
+/// `kubeplay:drawn`, on which the built site's glue starts downloading the
+/// part of the wasm the diagram did not need (`crates/xtask/src/split.rs`).
 fn remove_first_picture(host: &web_sys::Element) {
     if let Some(first) = host
         .owner_document()
         .and_then(|d| d.get_element_by_id("kp-first"))
     {
         first.remove();
+    }
+    if let (Some(window), Ok(event)) = (web_sys::window(), web_sys::Event::new("kubeplay:drawn")) {
+        // Nothing listens in a development build; nothing to report either way.
+        let _ = window.dispatch_event(&event);
     }
 }
 
