@@ -102,9 +102,15 @@ fn dist() -> Result<PathBuf> {
 
 pub(crate) fn build_site(env: &tools::Env) -> Result<()> {
     run(&mut build_command(env, &root())).context("building the release site with trunk")?;
-    prerender(&root().join("dist"))?;
-    split::split_site(env, &root().join("dist"))?;
-    check_site(&root().join("dist"))
+    finish_site(env, &root().join("dist"))
+}
+
+/// What follows trunk's build of the release site in `dist`: the prerendered
+/// first diagram, the wasm split in two, and the checks on the result.
+fn finish_site(env: &tools::Env, dist: &Path) -> Result<()> {
+    prerender(dist)?;
+    split::split_site(env, dist)?;
+    check_site(dist)
 }
 
 /// Writes the first diagram into the built site's `index.html`: the default
@@ -397,8 +403,7 @@ fn test() -> Result<()> {
         &mut build_command(&env, &root),
         &mut tally,
     )?;
-    prerender(&root.join("dist"))?;
-    check_site(&root.join("dist"))?;
+    finish_site(&env, &root.join("dist"))?;
     step(
         "end-to-end (Playwright, Chromium)",
         env.command("node")

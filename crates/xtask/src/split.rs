@@ -450,7 +450,7 @@ pub(crate) fn split_site(env: &crate::tools::Env, dist: &Path) -> Result<()> {
     let primary_name = format!("kubeplay-web-{}_bg.wasm", short_hash(&out.primary));
     let rest_name = format!("kubeplay-web-{}{REST}", short_hash(&out.secondary));
     let glue = std::fs::read_to_string(dist.join(&js_name))?;
-    let glue = patch_glue(&glue, &rest_name)?;
+    let glue = minify(env, &patch_glue(&glue, &rest_name)?)?;
     let glue_name = format!("kubeplay-web-{}.js", short_hash(glue.as_bytes()));
     std::fs::remove_file(dist.join(&wasm_name))?;
     std::fs::remove_file(dist.join(&js_name))?;
@@ -471,6 +471,24 @@ pub(crate) fn split_site(env: &crate::tools::Env, dist: &Path) -> Result<()> {
         out.secondary.len()
     );
     Ok(())
+}
+
+/// `script` (an ES module) minified by esbuild, as the editor bundle is: the
+/// wasm-bindgen glue comes before the live diagram, and minified it is 2 kB
+/// (gzip) smaller.
+fn minify(env: &crate::tools::Env, script: &str) -> Result<String> {
+    let dir = crate::root().join("target/split");
+    std::fs::create_dir_all(&dir)?;
+    let (input, output) = (dir.join("glue.js"), dir.join("glue.min.js"));
+    std::fs::write(&input, script)?;
+    crate::run(
+        env.command("esbuild")
+            .arg(&input)
+            .args(["--minify", "--format=esm", "--log-level=warning"])
+            .arg(format!("--outfile={}", output.display())),
+    )
+    .context("minifying the wasm-bindgen glue with esbuild")?;
+    Ok(std::fs::read_to_string(&output)?)
 }
 
 /// The value of the first `name="..."` attribute in `html`.
