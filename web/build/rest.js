@@ -5,7 +5,8 @@
 // rest downloads then. A function of the rest called before it has arrived
 // (its stub calls `kpRestNow`) fetches and instantiates it synchronously.
 const kpRestUrl = new URL("REST_FILE", import.meta.url);
-let kpRestModule = null;
+let kpRestStarted = false;
+let kpRestCompiled = null;
 
 function kpRestInstantiate(module) {
     if (wasm.__kp_split_loaded.value) return;
@@ -15,6 +16,10 @@ function kpRestInstantiate(module) {
 
 function kpRestNow() {
     if (wasm.__kp_split_loaded.value) return;
+    if (kpRestCompiled) {
+        kpRestInstantiate(kpRestCompiled);
+        return;
+    }
     const request = new XMLHttpRequest();
     request.open("GET", kpRestUrl, false);
     // Bytes through a synchronous request: each byte becomes one character.
@@ -29,16 +34,29 @@ function kpRestNow() {
     kpRestInstantiate(new WebAssembly.Module(bytes));
 }
 
+// The download in the background; a failed one is tried again when the
+// browser is back online, or after a pause that doubles up to a minute.
+let kpRestPause = 2000;
 function kpRestLater() {
-    if (kpRestModule) return;
-    kpRestModule = fetch(kpRestUrl)
+    if (kpRestStarted || !wasm || wasm.__kp_split_loaded.value) return;
+    kpRestStarted = true;
+    fetch(kpRestUrl, { integrity: "REST_INTEGRITY" })
         .then((response) => {
             if (!response.ok) throw new Error(`HTTP ${response.status}`);
             return response.arrayBuffer();
         })
         .then((bytes) => WebAssembly.compile(bytes))
-        .then(kpRestInstantiate)
-        .catch((err) => console.warn(`kubeplay: ${kpRestUrl} will load when first needed (${err})`));
+        .then((module) => {
+            kpRestCompiled = module;
+            kpRestInstantiate(module);
+        })
+        .catch((err) => {
+            console.warn(`kubeplay: ${kpRestUrl} did not load (${err}); trying again`);
+            kpRestStarted = false;
+            setTimeout(kpRestLater, kpRestPause);
+            kpRestPause = Math.min(kpRestPause * 2, 60000);
+        });
 }
 
 addEventListener("kubeplay:drawn", kpRestLater, { once: true });
+addEventListener("online", () => kpRestStarted || kpRestLater());

@@ -119,15 +119,22 @@ fn function_table(m: &Module) -> Result<TableId> {
     }
 }
 
-/// Does this function use a data segment (`memory.init`, `data.drop`)? The
-/// secondary has none, so such a function stays in the primary.
-fn uses_data_segments(m: &Module, f: FunctionId) -> bool {
+/// Does this function use a data or element segment (`memory.init`,
+/// `data.drop`, `table.init`, `elem.drop`)? The secondary has none of either,
+/// so such a function stays in the primary.
+fn uses_segments(m: &Module, f: FunctionId) -> bool {
     struct Finder(bool);
     impl<'a> walrus::ir::Visitor<'a> for Finder {
         fn visit_memory_init(&mut self, _: &walrus::ir::MemoryInit) {
             self.0 = true;
         }
         fn visit_data_drop(&mut self, _: &walrus::ir::DataDrop) {
+            self.0 = true;
+        }
+        fn visit_table_init(&mut self, _: &walrus::ir::TableInit) {
+            self.0 = true;
+        }
+        fn visit_elem_drop(&mut self, _: &walrus::ir::ElemDrop) {
             self.0 = true;
         }
     }
@@ -178,15 +185,20 @@ fn grow(m: &mut Module, table: TableId, slots: u64) {
 }
 
 /// Of the `moved` functions, those the primary still reaches once their
-/// bodies are gone (from its own functions, its exports or its function
-/// table): only these need a stub and a table slot. The others are called
-/// from moved functions alone and live in the secondary only.
-fn reached(wasm: &[u8], moved: &[usize]) -> Result<BTreeSet<usize>> {
+/// bodies are gone: from the functions it keeps, its own exports, the exports
+/// the secondary `needs`, and its function table (which the trampolines use).
+/// Only these need a stub and a table slot; the others are called from moved
+/// functions alone and live in the secondary only. `split` checks afterwards
+/// that the primary reaches no other moved function.
+fn reached(wasm: &[u8], moved: &BTreeSet<usize>, needs: &[String]) -> Result<BTreeSet<usize>> {
     let mut m = Module::from_buffer(wasm)?;
     let funcs = functions(&m);
     for &i in moved {
         unreachable_body(&mut m, funcs[i]);
     }
+    export_needs(&mut m, &funcs, needs)?;
+    let table = function_table(&m)?;
+    m.exports.add("$table", table);
     walrus::passes::gc::run(&mut m);
     let alive: std::collections::HashSet<FunctionId> = m.funcs.iter().map(|f| f.id()).collect();
     Ok(moved
@@ -194,6 +206,31 @@ fn reached(wasm: &[u8], moved: &[usize]) -> Result<BTreeSet<usize>> {
         .copied()
         .filter(|&i| alive.contains(&funcs[i]))
         .collect())
+}
+
+/// Exports from the primary what the secondary imports (`needs`, names made
+/// by [`link_name`] from the input's item indices; `funcs` is the input's
+/// function order).
+fn export_needs(m: &mut Module, funcs: &[FunctionId], needs: &[String]) -> Result<()> {
+    let globals: Vec<_> = m.globals.iter().map(|g| g.id()).collect();
+    let memories: Vec<_> = m.memories.iter().map(|mem| mem.id()).collect();
+    let tables: Vec<_> = m.tables.iter().map(|t| t.id()).collect();
+    for name in needs {
+        let (kind, index) = name
+            .strip_prefix('$')
+            .and_then(|rest| rest.split_at_checked(1))
+            .context("unexpected import name in the secondary")?;
+        let index = usize::from_str_radix(index, 36).context("import index")?;
+        let item = match kind {
+            "f" => ExportItem::Function(funcs[index]),
+            "g" => ExportItem::Global(globals[index]),
+            "m" => ExportItem::Memory(memories[index]),
+            "t" => ExportItem::Table(tables[index]),
+            _ => bail!("unexpected import {name} in the secondary"),
+        };
+        m.exports.add(name, item);
+    }
+    Ok(())
 }
 
 /// Makes `existing` (or a new import of `kind`) an import of `name` from the primary.
@@ -319,14 +356,21 @@ pub(crate) fn split(wasm: &[u8], ran: &BTreeSet<usize>) -> Result<Split> {
             is_local(&primary, f)
                 && !ran.contains(&i)
                 && Some(f) != start
-                && !uses_data_segments(&primary, f)
+                && !uses_segments(&primary, f)
         })
         .collect();
     let kept = funcs.iter().filter(|&&f| is_local(&primary, f)).count() - moved.len();
-    let stubbed = reached(wasm, &moved.iter().copied().collect::<Vec<_>>())?;
+    if primary.tags.iter().next().is_some() {
+        bail!("the wasm declares exception tags, which the split does not share between its parts");
+    }
     let table = function_table(&primary)?;
     let base = primary.tables.get(table).initial;
-    let (secondary, needed) = secondary(wasm, &moved, &stubbed, base)?;
+    // What the secondary imports hardly depends on which functions get stubs
+    // (only its table import could go); with every moved function in its
+    // table segment it imports the most, so the stubs found are a superset.
+    let (_, most_needs) = secondary(wasm, &moved, &moved, base)?;
+    let stubbed = reached(wasm, &moved, &most_needs)?;
+    let (secondary, needs) = secondary(wasm, &moved, &stubbed, base)?;
 
     // The primary: stubs for the moved functions it reaches, the rest of them
     // gone, and exports for what the secondary imports.
@@ -380,25 +424,18 @@ pub(crate) fn split(wasm: &[u8], ran: &BTreeSet<usize>) -> Result<Split> {
     for &i in moved.difference(&stubbed) {
         unreachable_body(&mut primary, funcs[i]);
     }
-    let globals: Vec<_> = primary.globals.iter().map(|g| g.id()).collect();
-    let memories: Vec<_> = primary.memories.iter().map(|m| m.id()).collect();
-    let tables: Vec<_> = primary.tables.iter().map(|t| t.id()).collect();
-    for name in &needed {
-        let (kind, index) = name
-            .strip_prefix('$')
-            .and_then(|rest| rest.split_at_checked(1))
-            .context("unexpected import name in the secondary")?;
-        let index = usize::from_str_radix(index, 36).context("import index")?;
-        let item = match kind {
-            "f" => ExportItem::Function(funcs[index]),
-            "g" => ExportItem::Global(globals[index]),
-            "m" => ExportItem::Memory(memories[index]),
-            "t" => ExportItem::Table(tables[index]),
-            _ => bail!("unexpected import {name} in the secondary"),
-        };
-        primary.exports.add(name, item);
-    }
+    export_needs(&mut primary, &funcs, &needs)?;
     walrus::passes::gc::run(&mut primary);
+    // A moved function without a stub must be gone: if the primary still
+    // reached one, calling it would hit `unreachable`.
+    let alive: std::collections::HashSet<FunctionId> =
+        primary.funcs.iter().map(|f| f.id()).collect();
+    if let Some(i) = moved
+        .difference(&stubbed)
+        .find(|&&i| alive.contains(&funcs[i]))
+    {
+        bail!("the split left function {i} reachable in the primary without a stub");
+    }
     Ok(Split {
         primary: primary.emit_wasm(),
         secondary,
@@ -450,7 +487,7 @@ pub(crate) fn split_site(env: &crate::tools::Env, dist: &Path) -> Result<()> {
     let primary_name = format!("kubeplay-web-{}_bg.wasm", short_hash(&out.primary));
     let rest_name = format!("kubeplay-web-{}{REST}", short_hash(&out.secondary));
     let glue = std::fs::read_to_string(dist.join(&js_name))?;
-    let glue = minify(env, &patch_glue(&glue, &rest_name)?)?;
+    let glue = minify(env, &patch_glue(&glue, &rest_name, &out.secondary)?)?;
     let glue_name = format!("kubeplay-web-{}.js", short_hash(glue.as_bytes()));
     std::fs::remove_file(dist.join(&wasm_name))?;
     std::fs::remove_file(dist.join(&js_name))?;
@@ -510,10 +547,18 @@ fn short_hash(bytes: &[u8]) -> String {
     data_encoding::HEXLOWER.encode(&sha2::Sha256::digest(bytes)[..8])
 }
 
+/// A Subresource Integrity value for `bytes` (`sha384-<base64>`).
+fn integrity(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    format!(
+        "sha384-{}",
+        data_encoding::BASE64.encode(&sha2::Sha384::digest(bytes))
+    )
+}
+
 /// Replaces the `integrity` of the `<link>` whose `href` names `file` with the
 /// SHA-384 of `bytes` (trunk wrote one for the file before the split changed it).
 fn set_integrity(html: &str, file: &str, bytes: &[u8]) -> Result<String> {
-    use sha2::Digest;
     let href = format!("href=\"./{file}\"");
     let Some(at) = html.find(&href) else {
         return Ok(html.to_string());
@@ -528,10 +573,10 @@ fn set_integrity(html: &str, file: &str, bytes: &[u8]) -> Result<String> {
         + html[value_start..]
             .find('"')
             .context("unterminated integrity")?;
-    let digest = data_encoding::BASE64.encode(&sha2::Sha384::digest(bytes));
     Ok(format!(
-        "{}sha384-{digest}{}",
+        "{}{}{}",
         &html[..value_start],
+        integrity(bytes),
         &html[value_end..]
     ))
 }
@@ -540,7 +585,7 @@ fn set_integrity(html: &str, file: &str, bytes: &[u8]) -> Result<String> {
 /// primary's `__kp_split.load` import (now, synchronously: a stub was reached
 /// before the file arrived) and a download started by the app's
 /// `kubeplay:drawn` event (the live diagram is on screen).
-fn patch_glue(glue: &str, rest_name: &str) -> Result<String> {
+fn patch_glue(glue: &str, rest_name: &str, rest: &[u8]) -> Result<String> {
     let imports = glue
         .find("function __wbg_get_imports()")
         .context("the wasm-bindgen glue has no __wbg_get_imports")?;
@@ -550,7 +595,9 @@ fn patch_glue(glue: &str, rest_name: &str) -> Result<String> {
             .find(anchor)
             .context("the wasm-bindgen glue's imports object changed shape")?
         + anchor.len();
-    let loader = include_str!("../../../web/build/rest.js").replace("REST_FILE", rest_name);
+    let loader = include_str!("../../../web/build/rest.js")
+        .replace("REST_FILE", rest_name)
+        .replace("REST_INTEGRITY", &integrity(rest));
     Ok(format!(
         "{}        {LOAD_MODULE}: {{ __proto__: null, {LOAD_NAME}: kpRestNow }},\n{}\n{loader}",
         &glue[..at],
@@ -696,7 +743,13 @@ mod tests {
             }
             _ => panic!("the secondary's segment is not an active list of functions"),
         }
-        let result = node(
+        assert_eq!(run_split(&out), "112 112 1");
+    }
+
+    /// Runs the split's `a()` twice in Node, the primary loading the
+    /// secondary when a stub asks; "first second loads".
+    fn run_split(out: &Split) -> String {
+        node(
             r#"
             import { readFileSync } from "node:fs";
             let loads = 0;
@@ -713,8 +766,48 @@ mod tests {
                 ("primary.wasm", &out.primary),
                 ("secondary.wasm", &out.secondary),
             ],
+        )
+    }
+
+    /// The function table used by moved code only, with a moved function in
+    /// it: once split, the primary's trampolines use the table, so that slot
+    /// must hold a stub (a review found it kept an `unreachable` body).
+    /// `a` calls `m`, which calls `d` (5) through the table.
+    #[test]
+    fn a_table_only_moved_code_uses_gets_stubs_in_its_slots() {
+        let mut m = Module::default();
+        let memory = m.memories.add_local(false, false, 1, None, None);
+        m.exports.add("memory", memory);
+        let table = m.tables.add_local(false, 1, Some(1), RefType::FUNCREF);
+        let unit = m.types.add(&[], &[ValType::I32]);
+        let mut d = FunctionBuilder::new(&mut m.types, &[], &[ValType::I32]);
+        d.func_body().i32_const(5);
+        d.name("d".into());
+        let d = d.finish(vec![], &mut m.funcs);
+        let mut moved = FunctionBuilder::new(&mut m.types, &[], &[ValType::I32]);
+        moved.func_body().i32_const(0).call_indirect(unit, table);
+        let moved = moved.finish(vec![], &mut m.funcs);
+        let mut a = FunctionBuilder::new(&mut m.types, &[], &[ValType::I32]);
+        a.func_body().call(moved);
+        a.name("a".into());
+        let a = a.finish(vec![], &mut m.funcs);
+        m.exports.add("a", a);
+        let segment = m.elements.add(
+            ElementKind::Active {
+                table,
+                offset: ConstExpr::Value(Value::I32(0)),
+            },
+            ElementItems::Functions(vec![d]),
         );
-        assert_eq!(result, "112 112 1");
+        m.tables.get_mut(table).elem_segments.insert(segment);
+        let wasm = m.emit_wasm();
+        let parsed = Module::from_buffer(&wasm).expect("parses");
+        let a = functions(&parsed)
+            .iter()
+            .position(|&f| parsed.funcs.get(f).name.as_deref() == Some("a"))
+            .expect("a");
+        let out = split(&wasm, &BTreeSet::from([a])).expect("split");
+        assert_eq!(run_split(&out), "5 5 1");
     }
 
     #[test]

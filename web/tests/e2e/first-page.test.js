@@ -171,3 +171,42 @@ test("a function of the rest reached before its download has arrived loads it at
   assert.deepEqual(page.problems, []);
   await page.close();
 });
+
+test("a failed download of the rest is tried again, and then the app works", async () => {
+  let failed = 0;
+  const page = await openPlayground(browser, server.url, {
+    setup: (page) =>
+      page.route(/_rest\.wasm$/, async (route) => {
+        if (failed === 0) {
+          failed += 1;
+          await route.fulfill({ status: 503, body: "busy" });
+        } else {
+          await route.continue();
+        }
+      }),
+  });
+  // The second background download (2 s after the first failed).
+  await page.waitForFunction(
+    () => performance.getEntriesByType("resource").filter((e) => e.name.endsWith("_rest.wasm")).length >= 2,
+    null,
+    { timeout: 10000 },
+  );
+  await page.waitForTimeout(300);
+  const pod = await page.getAttribute('#app [data-kind=Pod][data-name^="api-"]', "data-name");
+  const trace = await page.evaluate((from) => window.kubeplay.send({ from, to: "web:80" }), `pod/${pod}`);
+  assert.equal(trace.verdict, "DNAT");
+  const by = await page.evaluate(() =>
+    performance
+      .getEntriesByType("resource")
+      .filter((e) => e.name.endsWith("_rest.wasm"))
+      .map((e) => e.initiatorType),
+  );
+  assert.deepEqual(by, ["fetch", "fetch"], "the rest came from the retried download, not synchronously");
+  // The only problems are the 503 this test answered (whose body also fails
+  // the download's integrity check).
+  assert.deepEqual(
+    page.problems.filter((p) => !/503|_rest\.wasm/.test(p)),
+    [],
+  );
+  await page.close();
+});

@@ -82,11 +82,15 @@ fn static_layer(props: &StaticLayerProps) -> Html {
         let host = host.clone();
         use_effect_with(props.svg.clone(), move |svg| {
             if let Some(host) = host.cast::<web_sys::Element>() {
-                let mut drawn = drawn.borrow_mut();
-                let previous = drawn.take();
-                let first = previous.is_none();
-                *drawn = patch(&host, previous, svg);
-                if first && drawn.is_some() {
+                let first_drawing = {
+                    let mut drawn = drawn.borrow_mut();
+                    let previous = drawn.take();
+                    let first = previous.is_none();
+                    *drawn = patch(&host, previous, svg);
+                    first && drawn.is_some()
+                };
+                // Outside the borrow: listeners of `kubeplay:drawn` may call the app.
+                if first_drawing {
                     remove_first_picture(&host);
                 }
             }
