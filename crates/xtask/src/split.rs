@@ -610,6 +610,27 @@ mod tests {
     use super::*;
     use walrus::ir::{BinaryOp, LoadKind, MemArg, StoreKind};
 
+    /// Puts `f` in slot 0 of `table`, as Rust's vtables do.
+    fn fill_first_slot(m: &mut Module, table: TableId, f: FunctionId) {
+        let segment = m.elements.add(
+            ElementKind::Active {
+                table,
+                offset: ConstExpr::Value(Value::I32(0)),
+            },
+            ElementItems::Functions(vec![f]),
+        );
+        m.tables.get_mut(table).elem_segments.insert(segment);
+    }
+
+    /// The index of the function named `name` in `wasm`.
+    fn ordinal(wasm: &[u8], name: &str) -> usize {
+        let parsed = Module::from_buffer(wasm).expect("the test module parses");
+        functions(&parsed)
+            .iter()
+            .position(|&f| parsed.funcs.get(f).name.as_deref() == Some(name))
+            .expect("function present")
+    }
+
     /// A module like the app's in miniature: `a` (exported) calls `b` and,
     /// through the function table, `d`; `b` calls `c` and reads a global; `c`
     /// uses the memory. `a()` is 7 + 100 + 5.
@@ -655,27 +676,10 @@ mod tests {
         a.name("a".into());
         let a = a.finish(vec![], &mut m.funcs);
         m.exports.add("a", a);
-        let segment = m.elements.add(
-            ElementKind::Active {
-                table,
-                offset: ConstExpr::Value(Value::I32(0)),
-            },
-            ElementItems::Functions(vec![d]),
-        );
-        m.tables.get_mut(table).elem_segments.insert(segment);
+        fill_first_slot(&mut m, table, d);
         let wasm = m.emit_wasm();
-        let parsed = Module::from_buffer(&wasm).expect("the test module parses");
-        let order = functions(&parsed);
-        let ordinal = |name: &str| {
-            order
-                .iter()
-                .position(|&f| parsed.funcs.get(f).name.as_deref() == Some(name))
-                .expect("function present")
-        };
-        (
-            wasm,
-            [ordinal("a"), ordinal("b"), ordinal("c"), ordinal("d")],
-        )
+        let ordinals = ["a", "b", "c", "d"].map(|name| ordinal(&wasm, name));
+        (wasm, ordinals)
     }
 
     /// Runs `script` with Node.js (which `cargo xtask` needs anyway), with
@@ -792,20 +796,9 @@ mod tests {
         a.name("a".into());
         let a = a.finish(vec![], &mut m.funcs);
         m.exports.add("a", a);
-        let segment = m.elements.add(
-            ElementKind::Active {
-                table,
-                offset: ConstExpr::Value(Value::I32(0)),
-            },
-            ElementItems::Functions(vec![d]),
-        );
-        m.tables.get_mut(table).elem_segments.insert(segment);
+        fill_first_slot(&mut m, table, d);
         let wasm = m.emit_wasm();
-        let parsed = Module::from_buffer(&wasm).expect("parses");
-        let a = functions(&parsed)
-            .iter()
-            .position(|&f| parsed.funcs.get(f).name.as_deref() == Some("a"))
-            .expect("a");
+        let a = ordinal(&wasm, "a");
         let out = split(&wasm, &BTreeSet::from([a])).expect("split");
         assert_eq!(run_split(&out), "5 5 1");
     }
