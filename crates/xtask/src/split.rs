@@ -685,7 +685,11 @@ mod tests {
     /// Runs `script` with Node.js (which `cargo xtask` needs anyway), with
     /// the given files' paths as its arguments; returns its standard output.
     fn node(script: &str, files: &[(&str, &[u8])]) -> String {
-        let dir = std::env::temp_dir().join(format!("kubeplay-split-{}", std::process::id()));
+        // Tests run in parallel: each call gets its own folder.
+        static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir =
+            std::env::temp_dir().join(format!("kubeplay-split-{}-{call}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("temp dir");
         let mut cmd = std::process::Command::new("node");
         cmd.args(["--input-type=module", "-e", script, "--"]);
@@ -695,6 +699,7 @@ mod tests {
             cmd.arg(path);
         }
         let out = cmd.output().expect("node runs");
+        let _ = std::fs::remove_dir_all(&dir);
         assert!(
             out.status.success(),
             "node failed: {}",
