@@ -107,9 +107,14 @@ pub(crate) fn build_site(env: &tools::Env) -> Result<()> {
 
 /// What follows trunk's build of the release site in `dist`: the prerendered
 /// first diagram, the wasm split in two, and the checks on the result.
+/// `KUBEPLAY_SPLIT=0` leaves the wasm whole, to compare the two.
 fn finish_site(env: &tools::Env, dist: &Path) -> Result<()> {
     prerender(dist)?;
-    split::split_site(env, dist)?;
+    if std::env::var_os("KUBEPLAY_SPLIT").is_some_and(|v| v == "0") {
+        println!("KUBEPLAY_SPLIT=0: the wasm is left whole");
+    } else {
+        split::split_site(env, dist)?;
+    }
     check_site(dist)
 }
 

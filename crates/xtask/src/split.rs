@@ -7,9 +7,10 @@
 //! the visits that draw a live diagram and lists the functions that ran.
 //! [`split`] then makes two modules from the original:
 //!
-//! - the *primary* keeps every function that ran, and every function not in
-//!   the list becomes a stub that makes sure the secondary is loaded, then
-//!   calls the real function through the function table;
+//! - the *primary* keeps every function that ran; a function not in the list
+//!   that the primary can still reach becomes a stub that makes sure the
+//!   secondary is loaded (through a trampoline per signature), then calls the
+//!   real function through the function table;
 //! - the *secondary* holds the real bodies of those functions. It imports the
 //!   primary's memory, tables, globals and the functions it calls, and its one
 //!   element segment writes its functions into table slots the primary
@@ -30,8 +31,9 @@ use walrus::{
     ImportKind, ImportedFunction, Module, RefType, TableId, ValType,
 };
 
-/// Prefix of the flags [`instrument`] exports: `__kp_ran<ordinal>`.
-pub(crate) const RAN: &str = "__kp_ran";
+/// Prefix of the flags [`instrument`] exports: `__kp_ran<ordinal>`
+/// (`web/build/profile.mjs` reads them by this name).
+const RAN: &str = "__kp_ran";
 /// The import module of what the secondary takes from the primary.
 const PRIMARY: &str = "primary";
 
@@ -53,10 +55,12 @@ fn link_name(kind: char, index: usize) -> String {
         .chain(digits.into_iter().rev())
         .collect()
 }
-/// The primary's export the page sets to 1 once the secondary is in.
-pub(crate) const LOADED: &str = "__kp_split_loaded";
+
+/// The primary's export the page sets to 1 once the secondary is in
+/// (`web/build/rest.js` uses it by this name).
+const LOADED: &str = "__kp_split_loaded";
 /// The primary's import module and function that load the secondary now.
-pub(crate) const LOAD_MODULE: &str = "__kp_split";
+const LOAD_MODULE: &str = "__kp_split";
 const LOAD_NAME: &str = "load";
 
 /// The module's functions in index order (imports first), as walrus parsed them.
