@@ -348,8 +348,9 @@ fn secondary(
     Ok((m.emit_wasm(), needed))
 }
 
-/// Splits `wasm`: the functions whose ordinals are in `ran` (and the start
-/// function) stay in the primary; every other defined function moves.
+/// Splits `wasm`: the functions whose ordinals are in `ran` stay in the
+/// primary, as do the start function and the functions that use data or
+/// element segments; every other defined function moves.
 pub(crate) fn split(wasm: &[u8], ran: &BTreeSet<usize>) -> Result<Split> {
     let mut primary = Module::from_buffer(wasm).context("reading the wasm to split")?;
     let funcs = functions(&primary);
@@ -448,8 +449,8 @@ pub(crate) fn split(wasm: &[u8], ran: &BTreeSet<usize>) -> Result<Split> {
     })
 }
 
-/// The name of the secondary module's file is the primary's with this ending
-/// instead of `_bg.wasm`.
+/// How the secondary module's file name ends (the primary's ends in `_bg.wasm`,
+/// as wasm-bindgen names it; each has its own content hash).
 const REST: &str = "_rest.wasm";
 
 /// Splits the built site's wasm in place (see the module docs): profiles an

@@ -91,7 +91,7 @@ fn static_layer(props: &StaticLayerProps) -> Html {
                 };
                 // Outside the borrow: listeners of `kubeplay:drawn` may call the app.
                 if first_drawing {
-                    remove_first_picture(&host);
+                    first_drawing_done(&host);
                 }
             }
         });
@@ -104,7 +104,7 @@ fn static_layer(props: &StaticLayerProps) -> Html {
 /// `cargo xtask`'s prerender step) goes, and the window hears
 /// `kubeplay:drawn`, on which the built site's glue starts downloading the
 /// part of the wasm the diagram did not need (`crates/xtask/src/split.rs`).
-fn remove_first_picture(host: &web_sys::Element) {
+fn first_drawing_done(host: &web_sys::Element) {
     if let Some(first) = host
         .owner_document()
         .and_then(|d| d.get_element_by_id("kp-first"))
